@@ -1,0 +1,328 @@
+"""The IKU engine: validate one Bidang sheet's raw inputs and compute its IKU.
+
+Pure Python over plain data; it imports no Excel library, so the Excel button, the CLI and
+consolidation cannot disagree. The arithmetic (see docs/domain.md):
+
+- IKU value (realisasi) = sum of numerators / sum of denominators: a ratio of sums;
+- capaian = realisasi / target, for higher-is-better indicators;
+- predikat = the band of the catalogue's scale that the capaian (in percent) falls in.
+
+Realisasi, target and capaian are fractions, as Excel stores percentages (0.8711 is 87,11%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+
+from iku_xl.catalogue import Catalogue, Indicator
+from iku_xl.findings import Finding, Rule, Severity
+from iku_xl.formatting import format_count
+from iku_xl.numbers import Problem, Reading, is_blank, read_count, read_number
+
+PERIODS = ("TW I", "TW II", "TW III", "TW IV", "Tahunan")
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+
+_COUNT_PROBLEMS = {
+    Problem.NOT_A_NUMBER: (Rule.NOT_A_NUMBER, "bukan angka"),
+    Problem.ERROR_VALUE: (Rule.ERROR_VALUE, "berisi nilai galat Excel"),
+    Problem.BOOLEAN: (Rule.NOT_A_NUMBER, "berisi nilai logika (TRUE/FALSE), bukan angka"),
+    Problem.DATE: (Rule.NOT_A_NUMBER, "berisi tanggal atau waktu, bukan jumlah"),
+    Problem.NOT_WHOLE: (Rule.NOT_WHOLE, "bukan bilangan bulat"),
+    Problem.NEGATIVE: (Rule.NEGATIVE, "bernilai negatif"),
+    Problem.TOO_LARGE: (Rule.TOO_LARGE, "terlalu besar untuk sebuah jumlah"),
+}
+_COUNT_ALLOWED = "Yang diizinkan: bilangan bulat 0 atau lebih, misalnya 1234 atau 1.234."
+
+
+class Status(Enum):
+    """The state of one IKU after Hitung; the value is the label staff see."""
+
+    VALID = "Valid"
+    NOT_FILLED = "Belum diisi"
+    NOT_COMPUTABLE = "Tidak dapat dihitung"
+    HAS_ERRORS = "Ada kesalahan"
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """A raw cell value as read from a workbook, with its A1 address on its sheet."""
+
+    address: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class RowInput:
+    """One row of an input table: component, numerator, denominator, note."""
+
+    component: CellValue
+    numerator: CellValue
+    denominator: CellValue
+    note: CellValue
+
+
+@dataclass(frozen=True)
+class IndicatorInput:
+    """Everything a Bidang sheet holds for one IKU, raw, as the contract reads it."""
+
+    indicator: Indicator
+    sheet: str
+    year: CellValue
+    period: CellValue
+    target: CellValue
+    filler_name: CellValue
+    filler_nip: CellValue
+    filled_on: CellValue
+    rows: tuple[RowInput, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """What Hitung found for one IKU; percentages are fractions, None where not computed."""
+
+    indicator: Indicator
+    sheet: str
+    status: Status
+    reason: str
+    year: int | None = None
+    period: str | None = None
+    target: float | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    realisation: float | None = None
+    achievement: float | None = None
+    predicate: str | None = None
+    scale: str = ""
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is Severity.ERROR)
+
+
+def evaluate(inputs: IndicatorInput, catalogue: Catalogue) -> IndicatorResult:
+    """Validate one IKU's raw inputs and compute it, collecting every finding."""
+    check = _Checker(inputs.sheet)
+    rows = [row for row in inputs.rows if not _row_is_blank(row)]
+    if all(is_blank(r.numerator.value) and is_blank(r.denominator.value) for r in rows):
+        return IndicatorResult(
+            indicator=inputs.indicator,
+            sheet=inputs.sheet,
+            status=Status.NOT_FILLED,
+            reason="Tabel komponen belum diisi.",
+            scale=catalogue.scale.name,
+        )
+
+    year = check.year(inputs.year, catalogue.year)
+    period = check.period(inputs.period)
+    target = check.target(inputs.target)
+    check.filler(inputs.filler_name)
+    counts = [check.row(row) for row in rows]
+
+    numerator = denominator = None
+    if all(pair is not None for pair in counts):
+        numerator = sum(pair[0] for pair in counts)
+        denominator = sum(pair[1] for pair in counts)
+        check.totals(numerator, denominator, inputs.indicator)
+
+    realisation = achievement = predicate = None
+    if numerator is not None and denominator:
+        value = Fraction(numerator, denominator)
+        realisation = float(value)
+        if target is not None:
+            achievement = float(value / target)
+            predicate = catalogue.scale.predicate(achievement * 100)
+
+    status, reason = _status(check.findings, denominator)
+    return IndicatorResult(
+        indicator=inputs.indicator,
+        sheet=inputs.sheet,
+        status=status,
+        reason=reason,
+        year=year,
+        period=period,
+        target=float(target) if target is not None else None,
+        numerator=numerator,
+        denominator=denominator,
+        realisation=realisation,
+        achievement=achievement,
+        predicate=predicate,
+        scale=catalogue.scale.name,
+        findings=tuple(check.findings),
+    )
+
+
+def _status(findings: list[Finding], denominator: int | None) -> tuple[Status, str]:
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        return Status.HAS_ERRORS, f"{len(errors)} kesalahan; lihat pesan pemeriksaan."
+    if denominator == 0:
+        return Status.NOT_COMPUTABLE, "Jumlah penyebut 0: IKU tidak dapat dihitung."
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    if warnings:
+        return Status.VALID, f"Valid, dengan {warnings} peringatan."
+    return Status.VALID, "Semua isian valid."
+
+
+def _row_is_blank(row: RowInput) -> bool:
+    return all(
+        is_blank(cell.value)
+        for cell in (row.component, row.numerator, row.denominator, row.note)
+    )
+
+
+class _Checker:
+    """Collects the findings of one sheet while reading its cells."""
+
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
+        self.findings: list[Finding] = []
+
+    def add(self, cell: CellValue, rule: Rule, severity: Severity, message: str) -> None:
+        self.findings.append(
+            Finding(self.sheet, cell.address, cell.value, rule, severity, message)
+        )
+
+    def where(self, cell: CellValue, label: str) -> str:
+        return f"{label} di lembar '{self.sheet}' sel {cell.address}"
+
+    def converted(self, cell: CellValue, reading: Reading, label: str) -> None:
+        if reading.coercion:
+            self.add(
+                cell,
+                Rule.TEXT_CONVERTED,
+                Severity.NOTE,
+                f"{self.where(cell, label)} berisi teks {_quote(cell.value)}; "
+                f"dibaca sebagai {_plain(reading.number)} ({reading.coercion}). "
+                "Periksa bahwa itu yang dimaksud.",
+            )
+
+    def year(self, cell: CellValue, expected: int) -> int | None:
+        where = self.where(cell, "Tahun")
+        reading = read_count(cell.value)
+        if reading.is_empty:
+            self.add(cell, Rule.YEAR_MISSING, Severity.ERROR,
+                     f"{where} belum diisi. Isi tahun laporan, misalnya {expected}.")
+            return None
+        year = int(reading.number) if reading.number is not None else None
+        if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+            self.add(cell, Rule.YEAR_INVALID, Severity.ERROR,
+                     f"{where} berisi {_quote(cell.value)}, bukan tahun. "
+                     f"Isi tahun empat angka, misalnya {expected}.")
+            return None
+        if year != expected:
+            self.add(cell, Rule.YEAR_INVALID, Severity.ERROR,
+                     f"{where} berisi {_quote(cell.value)}, padahal template ini untuk "
+                     f"tahun {expected}. Isi {expected} atau gunakan template tahun "
+                     f"{year}.")
+            return None
+        self.converted(cell, reading, "Tahun")
+        return year
+
+    def period(self, cell: CellValue) -> str | None:
+        where = self.where(cell, "Periode")
+        allowed = ", ".join(PERIODS)
+        if is_blank(cell.value):
+            self.add(cell, Rule.PERIOD_MISSING, Severity.ERROR,
+                     f"{where} belum diisi. Pilih salah satu: {allowed}.")
+            return None
+        text = " ".join(str(cell.value).split()).casefold()
+        for period in PERIODS:
+            if text == period.casefold():
+                return period
+        self.add(cell, Rule.PERIOD_INVALID, Severity.ERROR,
+                 f"{where} berisi {_quote(cell.value)}. Pilih salah satu: {allowed}.")
+        return None
+
+    def target(self, cell: CellValue) -> Fraction | None:
+        where = self.where(cell, "Target")
+        reading = read_number(cell.value)
+        if reading.is_empty:
+            self.add(cell, Rule.TARGET_MISSING, Severity.ERROR,
+                     f"{where} belum diisi: nilai IKU tetap dihitung, tetapi capaian "
+                     "tidak. Isi target dalam persen, misalnya 90%.")
+            return None
+        if reading.number is None:
+            self.add(cell, Rule.TARGET_INVALID, Severity.ERROR,
+                     f"{where} berisi {_quote(cell.value)}, bukan persentase. "
+                     "Isi target dalam persen, misalnya 90%.")
+            return None
+        if not 0 < reading.number <= 1:
+            hint = ""
+            if 1 < reading.number <= 100:
+                hint = f" Apakah maksudnya {_plain(reading.number)}%? Ketik dengan tanda %."
+            self.add(cell, Rule.TARGET_OUT_OF_RANGE, Severity.ERROR,
+                     f"{where} berisi {_quote(cell.value)} (= {_plain(reading.number * 100)}%)."
+                     f" Target harus lebih dari 0% dan paling tinggi 100%.{hint}")
+            return None
+        self.converted(cell, reading, "Target")
+        return Fraction(reading.number)
+
+    def filler(self, cell: CellValue) -> None:
+        if is_blank(cell.value):
+            self.add(cell, Rule.FILLER_MISSING, Severity.WARNING,
+                     f"{self.where(cell, 'Nama pengisi')} belum diisi. Isi nama Anda "
+                     "agar Subbagian Perencanaan tahu siapa yang dapat dihubungi.")
+
+    def row(self, row: RowInput) -> tuple[int, int] | None:
+        label = str(row.component.value or "").strip() or f"baris {row.component.address}"
+        if is_blank(row.numerator.value) and is_blank(row.denominator.value):
+            self.add(row.numerator, Rule.ROW_NOT_FILLED, Severity.ERROR,
+                     f"Komponen '{label}' di lembar '{self.sheet}' (sel "
+                     f"{row.numerator.address} dan {row.denominator.address}) belum diisi. "
+                     "Sel kosong bukan nol: isi 0 bila memang tidak ada.")
+            return None
+        numerator = self.count(row.numerator, f"Pembilang komponen '{label}'")
+        denominator = self.count(row.denominator, f"Penyebut komponen '{label}'")
+        if numerator is None or denominator is None:
+            return None
+        if numerator > denominator:
+            self.add(row.numerator, Rule.NUMERATOR_ABOVE_DENOMINATOR, Severity.ERROR,
+                     f"Pembilang komponen '{label}' di lembar '{self.sheet}' sel "
+                     f"{row.numerator.address} ({format_count(numerator)}) lebih besar dari "
+                     f"penyebutnya di sel {row.denominator.address} "
+                     f"({format_count(denominator)}). Pembilang paling banyak sama dengan "
+                     "penyebut; periksa kedua angka.")
+            return None
+        return numerator, denominator
+
+    def count(self, cell: CellValue, label: str) -> int | None:
+        where = self.where(cell, label)
+        reading = read_count(cell.value)
+        if reading.is_empty:
+            self.add(cell, Rule.CELL_EMPTY, Severity.ERROR,
+                     f"{where} kosong. Sel kosong bukan nol: isi 0 bila memang tidak ada.")
+            return None
+        if reading.problem is not None:
+            rule, what = _COUNT_PROBLEMS[reading.problem]
+            self.add(cell, rule, Severity.ERROR,
+                     f"{where} berisi {_quote(cell.value)}: {what}. {_COUNT_ALLOWED}")
+            return None
+        self.converted(cell, reading, label)
+        return int(reading.number)
+
+    def totals(self, numerator: int, denominator: int, indicator: Indicator) -> None:
+        # No row's numerator exceeds its denominator (checked per row), so neither do the
+        # sums; only a zero total is left to report.
+        if denominator == 0:
+            self.findings.append(Finding(
+                self.sheet, None, 0, Rule.ZERO_DENOMINATOR, Severity.WARNING,
+                f"Jumlah penyebut di lembar '{self.sheet}' adalah 0: IKU {indicator.number} "
+                "tidak dapat dihitung (bukan 0% dan bukan 100%). Periksa penyebut setiap "
+                "komponen.",
+            ))
+
+
+def _quote(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f'"{value}"'
+
+
+def _plain(number: Decimal | float) -> str:
+    text = format(Decimal(str(number)).normalize(), "f")
+    return text.replace(".", ",")

@@ -1,0 +1,22 @@
+"""The exceptions iku-xl raises for structural failures.
+
+Problems in cells are never raised: they become findings (see ``iku_xl.findings``). What
+raises is what stops a whole run: a catalogue that cannot be used, a workbook that is not
+ours or cannot be opened, an output that cannot be written.
+"""
+
+
+class IkuXlError(Exception):
+    """Base of every error iku-xl raises; its message is Indonesian, for staff."""
+
+
+class CatalogueError(IkuXlError):
+    """The IKU catalogue file is missing, malformed or inconsistent."""
+
+
+class WorkbookError(IkuXlError):
+    """A workbook cannot be used: unreadable, damaged, or not an iku-xl template."""
+
+
+class OutputError(IkuXlError):
+    """A result cannot be written to the requested place."""

@@ -1,0 +1,115 @@
+"""The Excel adapter: what the Hitung IKU button runs, through xlwings.
+
+``hitung()`` is called by the template's VBA (``RunPython``) with no argument and takes the
+calling workbook; tests pass a book of xlwings' remote engine instead. Reads and writes go
+in whole blocks: each sheet's values are read once, and the number of calls does not grow
+with the number of rows.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import xlwings as xw
+
+from iku_xl.contract import Ref
+from iku_xl.errors import IkuXlError
+from iku_xl.hitung import Outcome, run
+from iku_xl.outputs import Fill, Write
+
+log = logging.getLogger(__name__)
+
+ALERT_TITLE = "Hitung IKU"
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+class XlwingsWorkbook:
+    """An xlwings Book seen through the contract (implements WorkbookView)."""
+
+    def __init__(self, book: xw.Book) -> None:
+        self.book = book
+        self._sheets: dict[str, list[list[object]]] = {}
+        self._names = {}
+        for name in book.names:
+            if "!" in name.name:  # sheet-scoped names are not part of the contract
+                continue
+            try:
+                target = name.refers_to_range
+            except Exception:  # noqa: BLE001 - a name pointing at #REF! has no range
+                continue
+            if target is not None:
+                self._names[name.name] = Ref.parse(target.sheet.name, target.address)
+        self._tables = {
+            table.name: (sheet.name, table)
+            for sheet in book.sheets
+            for table in sheet.tables
+        }
+
+    def name_ref(self, name: str) -> Ref | None:
+        return self._names.get(name)
+
+    def table_ref(self, table: str) -> Ref | None:
+        if table not in self._tables:
+            return None
+        sheet, found = self._tables[table]
+        body = found.data_body_range
+        return Ref.parse(sheet, body.address) if body is not None else None
+
+    def read(self, ref: Ref) -> list[list[object]]:
+        values = self._sheet_values(ref.sheet)
+        rows = []
+        for r in range(ref.row - 1, ref.row - 1 + ref.height):
+            source = values[r] if r < len(values) else []
+            rows.append([source[c] if c < len(source) else None
+                         for c in range(ref.column - 1, ref.column - 1 + ref.width)])
+        return rows
+
+    def apply(self, operations: list[Write | Fill]) -> None:
+        """Carry out planned writes, one call per rectangle."""
+        for operation in operations:
+            target = self.book.sheets[operation.ref.sheet].range(operation.ref.address)
+            if isinstance(operation, Write):
+                target.value = [[_as_cell_value(v) for v in row] for row in operation.values]
+            else:
+                target.color = operation.colour
+
+    def _sheet_values(self, sheet: str) -> list[list[object]]:
+        if sheet not in self._sheets:
+            used = self.book.sheets[sheet].used_range
+            last = used.last_cell
+            block = self.book.sheets[sheet].range((1, 1), (last.row, last.column))
+            self._sheets[sheet] = block.options(ndim=2).value or []
+        return self._sheets[sheet]
+
+
+def hitung(book: xw.Book | None = None) -> Outcome | None:
+    """Hitung IKU on an open workbook: the calling one when ``book`` is None.
+
+    Writes outputs, messages, highlights and the Rekap IKU sheet, then shows one alert.
+    Problems are reported in the workbook, never as a traceback.
+    """
+    book = book if book is not None else xw.Book.caller()
+    try:
+        workbook = XlwingsWorkbook(book)
+        outcome = run(workbook)
+        workbook.apply(outcome.operations)
+    except IkuXlError as err:
+        book.app.alert(str(err), title=ALERT_TITLE)
+        return None
+    except Exception:  # noqa: BLE001 - staff must see a message, not a traceback
+        log.exception("Hitung IKU failed")
+        book.app.alert(
+            "Terjadi kesalahan tak terduga saat menghitung. Isian Anda tidak diubah. "
+            "Simpan berkas dan kirimkan ke Subbagian Perencanaan agar diperiksa.",
+            title=ALERT_TITLE,
+        )
+        return None
+    book.app.alert(outcome.summary(), title=ALERT_TITLE)
+    return outcome
+
+
+def _as_cell_value(value: object) -> object:
+    # Excel turns text that starts like a formula into one; an apostrophe keeps it text.
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

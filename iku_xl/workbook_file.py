@@ -1,0 +1,166 @@
+"""The file adapter: a workbook on disk, read and written through openpyxl.
+
+Writes go to a temporary file beside the target, which then replaces the target in one
+step, so a failed run never leaves a half-written workbook behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+
+from iku_xl.contract import Ref
+from iku_xl.errors import OutputError, WorkbookError
+from iku_xl.hitung import Outcome, run
+from iku_xl.outputs import Fill, Write
+
+MACRO_SUFFIXES = frozenset({".xlsm", ".xltm"})
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+
+
+class FileWorkbook:
+    """A workbook on disk seen through the contract (implements WorkbookView)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.book = _open(self.path, data_only=False)
+        self._cached: Workbook | None = None
+        self._tables = {
+            name: (sheet.title, sheet.tables[name])
+            for sheet in self.book.worksheets
+            for name in sheet.tables
+        }
+
+    def name_ref(self, name: str) -> Ref | None:
+        defined = self.book.defined_names.get(name)
+        if defined is None:
+            return None
+        destinations = list(defined.destinations)
+        if len(destinations) != 1 or destinations[0][0] not in self.book.sheetnames:
+            return None
+        sheet, address = destinations[0]
+        return Ref.parse(sheet, address)
+
+    def table_ref(self, table: str) -> Ref | None:
+        if table not in self._tables:
+            return None
+        sheet, found = self._tables[table]
+        whole = Ref.parse(sheet, found.ref)
+        header = found.headerRowCount if found.headerRowCount is not None else 1
+        totals = found.totalsRowCount or 0
+        return Ref(sheet, whole.row + header, whole.column,
+                   whole.height - header - totals, whole.width)
+
+    def read(self, ref: Ref) -> list[list[object]]:
+        rows = self._values(self.book, ref)
+        if any(_is_formula(v) for row in rows for v in row):
+            cached = self._values(self._cached_book(), ref)
+            # A formula no spreadsheet program has calculated has no value to read: its
+            # text is passed on, to be refused as not a number.
+            rows = [[c if not _is_formula(v) or c is not None else v
+                     for v, c in zip(row, cached_row, strict=True)]
+                    for row, cached_row in zip(rows, cached, strict=True)]
+        return rows
+
+    def apply(self, operations: list[Write | Fill]) -> None:
+        """Carry out planned writes in memory; ``save`` puts them on disk."""
+        for operation in operations:
+            sheet = self.book[operation.ref.sheet]
+            ref = operation.ref
+            if isinstance(operation, Write):
+                for r, row in enumerate(operation.values):
+                    for c, value in enumerate(row):
+                        cell = sheet.cell(ref.row + r, ref.column + c)
+                        cell.value = value
+                        if isinstance(value, str):
+                            cell.data_type = "s"  # text stays text, even '=...'
+            else:
+                fill = PatternFill("solid", fgColor=operation.colour.lstrip("#").upper())
+                for row in sheet.iter_rows(min_row=ref.row, max_row=ref.row + ref.height - 1,
+                                           min_col=ref.column,
+                                           max_col=ref.column + ref.width - 1):
+                    for cell in row:
+                        cell.fill = fill
+
+    def save(self, target: str | Path | None = None) -> Path:
+        """Write the workbook to ``target`` (default: where it came from), atomically."""
+        target = Path(target) if target is not None else self.path
+        folder = target.parent if str(target.parent) else Path(".")
+        try:
+            handle, temporary = tempfile.mkstemp(prefix=".iku-xl-", suffix=target.suffix,
+                                                 dir=folder)
+        except OSError as err:
+            raise OutputError(f"Tidak dapat menulis ke folder '{folder}': {err}") from err
+        os.close(handle)
+        try:
+            self.book.save(temporary)
+            os.replace(temporary, target)
+        except OSError as err:
+            raise OutputError(f"Tidak dapat menulis '{target}': {err}") from err
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        return target
+
+    def _cached_book(self) -> Workbook:
+        if self._cached is None:
+            self._cached = _open(self.path, data_only=True)
+        return self._cached
+
+    @staticmethod
+    def _values(book: Workbook, ref: Ref) -> list[list[object]]:
+        sheet = book[ref.sheet]
+        return [list(row) for row in sheet.iter_rows(
+            min_row=ref.row, max_row=ref.row + ref.height - 1, min_col=ref.column,
+            max_col=ref.column + ref.width - 1, values_only=True)]
+
+
+def hitung_file(path: str | Path, output: str | Path | None = None) -> Outcome:
+    """Hitung on a workbook on disk: to ``output`` if given, else replacing ``path``.
+
+    Raises:
+        WorkbookError: the file cannot be used. OutputError: the result cannot be written.
+    """
+    workbook = FileWorkbook(path)
+    outcome = run(workbook)
+    workbook.apply(outcome.operations)
+    target = Path(output) if output is not None else Path(path)
+    if target.suffix.lower() != Path(path).suffix.lower():
+        raise OutputError(
+            f"Berkas keluaran '{target}' harus berakhiran {Path(path).suffix}, sama dengan "
+            "berkas masukan, agar isinya (termasuk makro) tetap utuh."
+        )
+    workbook.save(target)
+    return outcome
+
+
+def _open(path: Path, data_only: bool) -> Workbook:
+    if not path.is_file():
+        raise WorkbookError(f"Berkas '{path}' tidak ditemukan.")
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise WorkbookError(
+            f"Berkas '{path.name}' bukan buku kerja Excel (.xlsx atau .xlsm)."
+        )
+    try:
+        return openpyxl.load_workbook(
+            path, keep_vba=path.suffix.lower() in MACRO_SUFFIXES, data_only=data_only,
+            keep_links=True,
+        )
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
+            TypeError) as err:
+        raise WorkbookError(
+            f"Berkas '{path.name}' tidak dapat dibuka sebagai buku kerja Excel: rusak atau "
+            f"bukan berkas Excel ({type(err).__name__})."
+        ) from err
+
+
+def _is_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith("=")
