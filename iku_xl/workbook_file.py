@@ -129,15 +129,15 @@ def hitung_file(path: str | Path, output: str | Path | None = None) -> Outcome:
     Raises:
         WorkbookError: the file cannot be used. OutputError: the result cannot be written.
     """
-    workbook = FileWorkbook(path)
-    outcome = run(workbook)
-    workbook.apply(outcome.operations)
     target = Path(output) if output is not None else Path(path)
     if target.suffix.lower() != Path(path).suffix.lower():
         raise OutputError(
             f"Berkas keluaran '{target}' harus berakhiran {Path(path).suffix}, sama dengan "
             "berkas masukan, agar isinya (termasuk makro) tetap utuh."
         )
+    workbook = FileWorkbook(path)
+    outcome = run(workbook)
+    workbook.apply(outcome.operations)
     workbook.save(target)
     return outcome
 
