@@ -1,12 +1,12 @@
-"""Inspect a workbook with LibreOffice headless, as a reader independent of our own code.
+"""Inspect a workbook with LibreOffice headless, a reader independent of our own code.
 
 Run with Debian's system interpreter, which has python3-uno (a virtual environment does
 not)::
 
     /usr/bin/python3 tests/lo_inspect.py WORKBOOK PDF_OUT [--timeout SECONDS]
 
-It starts its own soffice (a fresh profile directory, a named pipe, no network), loads the
-workbook without running any macro, prints one JSON object on stdout and exports the
+It starts its own soffice (a fresh profile directory, a named pipe, no network), loads
+the workbook without running any macro, prints one JSON object on stdout and exports the
 "Rekap IKU" sheet alone to PDF_OUT. The JSON object holds:
 
 - ``sheets``: in order, each with ``name``, ``visible`` and ``buttons`` (every form
@@ -23,8 +23,8 @@ workbook without running any macro, prints one JSON object on stdout and exports
   ``calculateAll()`` (a number is a float, text and an empty cell are strings);
 - ``pdf``: the path written and the sheet it shows.
 
-Exit status: 0 on success, 2 when the workbook cannot be inspected, 3 on time-out. soffice
-is always ended, and its profile directory removed.
+Exit status: 0 on success, 2 when the workbook cannot be inspected, 3 on time-out.
+soffice is always ended, and its profile directory removed.
 
 This script cannot import iku_xl (the system interpreter lacks its dependencies), so the
 few workbook names it needs are spelled out below.
@@ -64,9 +64,13 @@ EXIT_FAILED = 2
 EXIT_TIMEOUT = 3
 
 # UNO constants, by their IDL names.
-NEVER_EXECUTE = uno.getConstantByName("com.sun.star.document.MacroExecMode.NEVER_EXECUTE")
+NEVER_EXECUTE = uno.getConstantByName(
+    "com.sun.star.document.MacroExecMode.NEVER_EXECUTE"
+)
 NO_UPDATE = uno.getConstantByName("com.sun.star.document.UpdateDocMode.NO_UPDATE")
-COMMAND_BUTTON = uno.getConstantByName("com.sun.star.form.FormComponentType.COMMANDBUTTON")
+COMMAND_BUTTON = uno.getConstantByName(
+    "com.sun.star.form.FormComponentType.COMMANDBUTTON"
+)
 FORM_SERVICE = "com.sun.star.form.component.Form"
 
 
@@ -140,8 +144,12 @@ class Office:
     def load(self, path: Path):
         """Load ``path`` hidden and read-only, with macros never run."""
         url = uno.systemPathToFileUrl(str(path.resolve()))
-        options = _properties(Hidden=True, ReadOnly=True, MacroExecutionMode=NEVER_EXECUTE,
-                              UpdateDocMode=NO_UPDATE)
+        options = _properties(
+            Hidden=True,
+            ReadOnly=True,
+            MacroExecutionMode=NEVER_EXECUTE,
+            UpdateDocMode=NO_UPDATE,
+        )
         try:
             document = self.desktop.loadComponentFromURL(url, "_blank", 0, options)
         except Exception as err:  # UNO raises IllegalArgumentException, IOException ...
@@ -155,21 +163,31 @@ class Office:
 
     def _start(self) -> None:
         command = [
-            SOFFICE, "--headless", "--invisible", "--nologo", "--norestore",
-            "--nodefault", "--nolockcheck",
+            SOFFICE,
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nodefault",
+            "--nolockcheck",
             f"-env:UserInstallation={self.profile.as_uri()}",
             f"--accept=pipe,name={self.pipe};urp;",
         ]
         # A session of its own, so that the soffice script and the soffice.bin it starts
         # form one process group that can be ended together.
         # stdout is kept for the JSON report; soffice's warnings go to stderr.
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
     def _connect(self):
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext(
-            "com.sun.star.bridge.UnoUrlResolver", local)
+            "com.sun.star.bridge.UnoUrlResolver", local
+        )
         url = f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext"
         while True:
             try:
@@ -179,10 +197,12 @@ class Office:
                 if self.process.poll() is not None:
                     raise InspectionError(
                         f"soffice exited with status {self.process.returncode} before "
-                        "accepting a connection") from None
+                        "accepting a connection"
+                    ) from None
                 time.sleep(CONNECT_POLL)
         return context.ServiceManager.createInstanceWithContext(
-            "com.sun.star.frame.Desktop", context)
+            "com.sun.star.frame.Desktop", context
+        )
 
     def _stop(self) -> None:
         """Ask soffice to quit, kill it if it does not, and remove its profile."""
@@ -224,8 +244,10 @@ def describe(document) -> dict:
         "sheets": [_sheet(sheet) for sheet in _sheets(document)],
         "basic_libraries": list(document.BasicLibraries.ElementNames),
         "modules": _modules(document),
-        "names": {name: document.NamedRanges.getByName(name).Content
-                  for name in document.NamedRanges.ElementNames},
+        "names": {
+            name: document.NamedRanges.getByName(name).Content
+            for name in document.NamedRanges.ElementNames
+        },
         "database_ranges": _database_ranges(document),
         "validations": [v for sheet in _sheets(document) for v in _validations(sheet)],
         "summary_table": _summary_table(document),
@@ -237,11 +259,14 @@ def export_sheet_pdf(document, sheet_name: str, target: Path) -> None:
     sheet = document.Sheets.getByName(sheet_name)
     # The PDF filter exports only what "Selection" holds when it is given; a sheet is a
     # cell range, so the sheet alone is exported, within its print area.
-    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue",
-                          _properties(Selection=sheet))
+    filter_data = uno.Any(
+        "[]com.sun.star.beans.PropertyValue", _properties(Selection=sheet)
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
-    document.storeToURL(uno.systemPathToFileUrl(str(target.resolve())),
-                        _properties(FilterName="calc_pdf_Export", FilterData=filter_data))
+    document.storeToURL(
+        uno.systemPathToFileUrl(str(target.resolve())),
+        _properties(FilterName="calc_pdf_Export", FilterData=filter_data),
+    )
 
 
 def _sheets(document) -> list:
@@ -250,8 +275,11 @@ def _sheets(document) -> list:
 
 
 def _sheet(sheet) -> dict:
-    return {"name": sheet.Name, "visible": bool(sheet.IsVisible),
-            "buttons": _buttons(sheet.DrawPage.Forms)}
+    return {
+        "name": sheet.Name,
+        "visible": bool(sheet.IsVisible),
+        "buttons": _buttons(sheet.DrawPage.Forms),
+    }
 
 
 def _buttons(container) -> list[dict]:
@@ -270,15 +298,31 @@ def _buttons(container) -> list[dict]:
         if getattr(element, "ClassId", None) != COMMAND_BUTTON:
             continue
         events = [
-            {"listener": event.ListenerType, "method": event.EventMethod,
-             "type": event.ScriptType, "script": event.ScriptCode}
+            {
+                "listener": event.ListenerType,
+                "method": event.EventMethod,
+                "type": event.ScriptType,
+                "script": event.ScriptCode,
+            }
             for event in container.getScriptEvents(index)
         ]
-        macro = next((e["script"] for e in events
-                      if e["listener"].endswith("XActionListener")
-                      and e["method"] == "actionPerformed"), None)
-        buttons.append({"name": element.Name, "caption": element.Label, "macro": macro,
-                        "events": events})
+        macro = next(
+            (
+                e["script"]
+                for e in events
+                if e["listener"].endswith("XActionListener")
+                and e["method"] == "actionPerformed"
+            ),
+            None,
+        )
+        buttons.append(
+            {
+                "name": element.Name,
+                "caption": element.Label,
+                "macro": macro,
+                "events": events,
+            }
+        )
     return buttons
 
 
@@ -297,8 +341,9 @@ def _database_ranges(document) -> dict[str, dict]:
         found = document.DatabaseRanges.getByName(name)
         area = found.DataArea  # a CellRangeAddress: sheet index, 0-based rows, columns
         sheet = document.Sheets.getByIndex(area.Sheet)
-        cells = sheet.getCellRangeByPosition(area.StartColumn, area.StartRow,
-                                             area.EndColumn, area.EndRow)
+        cells = sheet.getCellRangeByPosition(
+            area.StartColumn, area.StartRow, area.EndColumn, area.EndRow
+        )
         ranges[name] = {
             "sheet": sheet.Name,
             "address": cells.AbsoluteName,
@@ -323,16 +368,18 @@ def _validations(sheet) -> list[dict]:
         validation = group.Validation
         if validation.Type.value == "ANY":
             continue
-        found.append({
-            "sheet": sheet.Name,
-            "ranges": group.RangeAddressesAsString,
-            "type": validation.Type.value,
-            "operator": validation.Operator.value,
-            "formula1": validation.Formula1,
-            "formula2": validation.Formula2,
-            "show_list": int(validation.ShowList),
-            "error_message": validation.ErrorMessage,
-        })
+        found.append(
+            {
+                "sheet": sheet.Name,
+                "ranges": group.RangeAddressesAsString,
+                "type": validation.Type.value,
+                "operator": validation.Operator.value,
+                "formula1": validation.Formula1,
+                "formula2": validation.Formula2,
+                "show_list": int(validation.ShowList),
+                "error_message": validation.ErrorMessage,
+            }
+        )
     return found
 
 
@@ -341,8 +388,10 @@ def _summary_table(document) -> dict | None:
         return None
     document.calculateAll()
     cells = document.NamedRanges.getByName(SUMMARY_TABLE_NAME).ReferredCells
-    return {"address": cells.AbsoluteName,
-            "values": [list(row) for row in cells.DataArray]}
+    return {
+        "address": cells.AbsoluteName,
+        "values": [list(row) for row in cells.DataArray],
+    }
 
 
 def _properties(**values: object) -> tuple:
