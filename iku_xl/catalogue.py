@@ -109,7 +109,9 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     try:
         raw = Path(path).read_bytes()
     except OSError as err:
-        raise CatalogueError(f"Berkas katalog '{path}' tidak dapat dibaca: {err}") from err
+        raise CatalogueError(
+            f"Berkas katalog '{path}' tidak dapat dibaca: {err}"
+        ) from err
     return parse_catalogue(raw, str(path))
 
 
@@ -121,9 +123,13 @@ def parse_catalogue(raw: bytes, source: str) -> Catalogue:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise CatalogueError(f"Berkas katalog '{source}' bukan TOML yang sah: {err}") from err
+        raise CatalogueError(
+            f"Berkas katalog '{source}' bukan TOML yang sah: {err}"
+        ) from err
     catalogue = _parse(data, source)
-    return replace(catalogue, digest=hashlib.sha256(raw).hexdigest(), source=raw.decode())
+    return replace(
+        catalogue, digest=hashlib.sha256(raw).hexdigest(), source=raw.decode()
+    )
 
 
 def _parse(data: dict, source: str) -> Catalogue:
@@ -194,12 +200,18 @@ def _scale(data: dict, where: str) -> Scale:
         minimum = band.get("minimum")
         if isinstance(minimum, bool) or not isinstance(minimum, int | float):
             raise CatalogueError(f"{band_where}: 'minimum' harus berupa angka.")
-        bands.append(Band(minimum=float(minimum), label=_text(band, "label", band_where)))
+        bands.append(
+            Band(minimum=float(minimum), label=_text(band, "label", band_where))
+        )
     if not bands:
         raise CatalogueError(f"{where}: tidak ada pita predikat.")
     minimums = [band.minimum for band in bands]
-    if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(minimums):
-        raise CatalogueError(f"{where}: pita harus urut dari minimum tertinggi ke terendah.")
+    if minimums != sorted(minimums, reverse=True) or len(set(minimums)) != len(
+        minimums
+    ):
+        raise CatalogueError(
+            f"{where}: pita harus urut dari minimum tertinggi ke terendah."
+        )
     if minimums[-1] != 0:
         raise CatalogueError(f"{where}: pita terakhir harus bermula dari 0.")
     return Scale(name=_text(data, "name", where), bands=tuple(bands))

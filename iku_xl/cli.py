@@ -7,7 +7,6 @@ code, never a traceback.
 from __future__ import annotations
 
 import logging
-
 import sys
 from pathlib import Path
 
@@ -29,8 +28,12 @@ log = logging.getLogger(__name__)
 
 TEMPLATE_FILE = "workbook_template.xlsm"
 DEMO_FILE = "contoh_iku_terisi.xlsm"
-STATUS_STYLE = {Status.VALID: "green", Status.NOT_FILLED: "dim",
-                Status.NOT_COMPUTABLE: "yellow", Status.HAS_ERRORS: "red"}
+STATUS_STYLE = {
+    Status.VALID: "green",
+    Status.NOT_FILLED: "dim",
+    Status.NOT_COMPUTABLE: "yellow",
+    Status.HAS_ERRORS: "red",
+}
 
 # Off a terminal (a pipe, a log) rich would assume 80 columns and cut the Rekap table.
 _WIDTH = None if sys.stdout.isatty() else 160
@@ -41,14 +44,21 @@ errors = Console(stderr=True, highlight=False, width=_WIDTH)
 @click.group(help="iku-xl: pengisian dan perhitungan IKU Dinas Sosial.")
 @click.option("-v", "--rinci", "verbose", is_flag=True, help="Tampilkan log rinci.")
 def cli(verbose: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 @cli.command(help="Periksa dan hitung IKU dalam sebuah buku kerja (.xlsm/.xlsx).")
 @click.argument("berkas", type=click.Path(path_type=Path))
-@click.option("-o", "--keluaran", "output", type=click.Path(path_type=Path),
-              help="Tulis hasil ke berkas ini; berkas masukan tidak diubah.")
+@click.option(
+    "-o",
+    "--keluaran",
+    "output",
+    type=click.Path(path_type=Path),
+    help="Tulis hasil ke berkas ini; berkas masukan tidak diubah.",
+)
 def hitung(berkas: Path, output: Path | None) -> None:
     outcome = hitung_file(berkas, output)
     show(outcome)
@@ -57,21 +67,44 @@ def hitung(berkas: Path, output: Path | None) -> None:
 
 
 @cli.command(help="Buat template dari katalog IKU.")
-@click.option("-k", "--katalog", type=click.Path(path_type=Path),
-              help="Berkas katalog TOML (bawaan: katalog 2020).")
-@click.option("-o", "--keluaran", "output", type=click.Path(path_type=Path),
-              default=Path(TEMPLATE_FILE), show_default=True)
+@click.option(
+    "-k",
+    "--katalog",
+    type=click.Path(path_type=Path),
+    help="Berkas katalog TOML (bawaan: katalog 2020).",
+)
+@click.option(
+    "-o",
+    "--keluaran",
+    "output",
+    type=click.Path(path_type=Path),
+    default=Path(TEMPLATE_FILE),
+    show_default=True,
+)
 def template(katalog: Path | None, output: Path) -> None:
     path = build_template(load_catalogue(katalog), output)
     console.print(f"Template ditulis ke {path}.")
 
 
-@cli.command(help="Contoh lengkap: isi template dengan data ilustrasi, hitung, tampilkan.")
-@click.option("--template", "template_path", type=click.Path(path_type=Path),
-              default=Path(TEMPLATE_FILE), show_default=True,
-              help="Template yang dipakai; dibuat baru bila tidak ada.")
-@click.option("-o", "--folder", type=click.Path(path_type=Path), default=Path("out"),
-              show_default=True, help="Folder keluaran.")
+@cli.command(
+    help="Contoh lengkap: isi template dengan data ilustrasi, hitung, tampilkan."
+)
+@click.option(
+    "--template",
+    "template_path",
+    type=click.Path(path_type=Path),
+    default=Path(TEMPLATE_FILE),
+    show_default=True,
+    help="Template yang dipakai; dibuat baru bila tidak ada.",
+)
+@click.option(
+    "-o",
+    "--folder",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder keluaran.",
+)
 def demo(template_path: Path, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if not template_path.is_file():
@@ -87,17 +120,36 @@ def demo(template_path: Path, folder: Path) -> None:
 
 def show(outcome: Outcome) -> None:
     """Print the Rekap IKU table and every finding."""
-    table = Table(title=f"Rekap IKU {outcome.catalogue.office} {outcome.catalogue.year}")
-    for header in ("IKU", "Bidang", "Periode", "Pembilang", "Penyebut", "Realisasi",
-                   "Target", "Capaian", "Predikat", "Status"):
-        table.add_column(header, justify="left" if header in ("Bidang", "Status",
-                                                               "Predikat") else "right")
+    table = Table(
+        title=f"Rekap IKU {outcome.catalogue.office} {outcome.catalogue.year}"
+    )
+    for header in (
+        "IKU",
+        "Bidang",
+        "Periode",
+        "Pembilang",
+        "Penyebut",
+        "Realisasi",
+        "Target",
+        "Capaian",
+        "Predikat",
+        "Status",
+    ):
+        table.add_column(
+            header,
+            justify="left" if header in ("Bidang", "Status", "Predikat") else "right",
+        )
     for r in outcome.results:
         table.add_row(
-            str(r.indicator.number), r.indicator.division, r.period or "-",
-            format_count(r.numerator), format_count(r.denominator),
-            format_percent(r.realisation), format_percent(r.target),
-            format_percent(r.achievement), r.predicate or "-",
+            str(r.indicator.number),
+            r.indicator.division,
+            r.period or "-",
+            format_count(r.numerator),
+            format_count(r.denominator),
+            format_percent(r.realisation),
+            format_percent(r.target),
+            format_percent(r.achievement),
+            r.predicate or "-",
             f"[{STATUS_STYLE[r.status]}]{r.status.value}[/]",
         )
     console.print(table)
@@ -105,7 +157,8 @@ def show(outcome: Outcome) -> None:
     findings = [f for r in outcome.results for f in r.findings]
     for finding in findings:
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(
-            finding.severity, "cyan")
+            finding.severity, "cyan"
+        )
         console.print(f"[{colour}]{finding.line()}[/]", soft_wrap=True)
 
 
@@ -122,13 +175,19 @@ def main(argv: list[str] | None = None) -> int:
         errors.print("Dibatalkan.")
         return EXIT_UNUSABLE
     except click.ClickException as err:
-        errors.print(f"[red]Perintah tidak sah:[/] {_indonesian(err)}\n"
-                     "Lihat 'iku-xl --help' untuk cara pakai.", soft_wrap=True)
+        errors.print(
+            f"[red]Perintah tidak sah:[/] {_indonesian(err)}\n"
+            "Lihat 'iku-xl --help' untuk cara pakai.",
+            soft_wrap=True,
+        )
         return EXIT_UNUSABLE
-    except Exception as err:  # noqa: BLE001 - never a traceback for staff
+    except Exception as err:
         log.debug("unexpected failure", exc_info=True)
-        errors.print(f"[red]Galat tak terduga:[/] {type(err).__name__}: {err}. "
-                     "Jalankan lagi dengan -v untuk rincian.", soft_wrap=True)
+        errors.print(
+            f"[red]Galat tak terduga:[/] {type(err).__name__}: {err}. "
+            "Jalankan lagi dengan -v untuk rincian.",
+            soft_wrap=True,
+        )
         return EXIT_UNUSABLE
     return 0
 
@@ -148,6 +207,3 @@ def _indonesian(err: click.ClickException) -> str:
 
 def entry() -> None:  # pragma: no cover - the console script
     sys.exit(main())
-
-
-

@@ -23,8 +23,19 @@ MANIFEST_SHEET = "Manifest"
 
 TABLE_COLUMNS = ("Komponen", "Pembilang", "Penyebut", "Keterangan")
 SUMMARY_COLUMNS = (
-    "IKU", "Indikator", "Bidang", "Tahun", "Periode", "Pembilang", "Penyebut",
-    "Realisasi", "Target", "Capaian", "Predikat", "Status", "Keterangan",
+    "IKU",
+    "Indikator",
+    "Bidang",
+    "Tahun",
+    "Periode",
+    "Pembilang",
+    "Penyebut",
+    "Realisasi",
+    "Target",
+    "Capaian",
+    "Predikat",
+    "Status",
+    "Keterangan",
 )
 SUMMARY_MESSAGE_COLUMNS = ("Jenis", "Lembar", "Sel", "Nilai", "Pesan")
 MESSAGE_ROWS = 20
@@ -64,12 +75,21 @@ class Field(Enum):
 
 
 INPUT_FIELDS = (
-    Field.YEAR, Field.PERIOD, Field.TARGET, Field.FILLER_NAME, Field.FILLER_NIP,
+    Field.YEAR,
+    Field.PERIOD,
+    Field.TARGET,
+    Field.FILLER_NAME,
+    Field.FILLER_NIP,
     Field.FILLED_ON,
 )
 OUTPUT_FIELDS = (
-    Field.NUMERATOR, Field.DENOMINATOR, Field.REALISATION, Field.ACHIEVEMENT,
-    Field.PREDICATE, Field.STATUS, Field.REASON,
+    Field.NUMERATOR,
+    Field.DENOMINATOR,
+    Field.REALISATION,
+    Field.ACHIEVEMENT,
+    Field.PREDICATE,
+    Field.STATUS,
+    Field.REASON,
 )
 PERCENT_FIELDS = (Field.TARGET, Field.REALISATION, Field.ACHIEVEMENT)
 
@@ -99,7 +119,9 @@ class Ref:
         """A Ref from an A1 address such as '$B$4' or 'A17:D20'."""
         match = _ADDRESS.match(address.strip().upper())
         if not match:
-            raise WorkbookError(f"Alamat sel '{address}' di lembar '{sheet}' tidak dikenal.")
+            raise WorkbookError(
+                f"Alamat sel '{address}' di lembar '{sheet}' tidak dikenal."
+            )
         first_col, first_row, last_col, last_row = match.groups()
         row, column = int(first_row), column_number(first_col)
         last_row_n = int(last_row) if last_row else row
@@ -149,7 +171,7 @@ def manifest_rows(catalogue: Catalogue, chunk: int) -> list[tuple[str, str]]:
         ("year", str(catalogue.year)),
     ]
     text = catalogue.source
-    rows += [("catalogue", text[i:i + chunk]) for i in range(0, len(text), chunk)]
+    rows += [("catalogue", text[i : i + chunk]) for i in range(0, len(text), chunk)]
     return rows
 
 
@@ -199,8 +221,10 @@ def read_inputs(view: WorkbookView, catalogue: Catalogue) -> list[IndicatorInput
     """
     inputs = []
     for indicator in catalogue.indicators:
-        refs = {field: require_name(view, name_of(indicator.number, field))
-                for field in INPUT_FIELDS}
+        refs = {
+            field: require_name(view, name_of(indicator.number, field))
+            for field in INPUT_FIELDS
+        }
         body = view.table_ref(table_of(indicator.number))
         if body is None:
             raise WorkbookError(
@@ -209,17 +233,19 @@ def read_inputs(view: WorkbookView, catalogue: Catalogue) -> list[IndicatorInput
             )
         cells = {field: _single(view, ref) for field, ref in refs.items()}
         rows = _rows(body, view.read(body))
-        inputs.append(IndicatorInput(
-            indicator=indicator,
-            sheet=body.sheet,
-            year=cells[Field.YEAR],
-            period=cells[Field.PERIOD],
-            target=cells[Field.TARGET],
-            filler_name=cells[Field.FILLER_NAME],
-            filler_nip=cells[Field.FILLER_NIP],
-            filled_on=cells[Field.FILLED_ON],
-            rows=rows,
-        ))
+        inputs.append(
+            IndicatorInput(
+                indicator=indicator,
+                sheet=body.sheet,
+                year=cells[Field.YEAR],
+                period=cells[Field.PERIOD],
+                target=cells[Field.TARGET],
+                filler_name=cells[Field.FILLER_NAME],
+                filler_nip=cells[Field.FILLER_NIP],
+                filled_on=cells[Field.FILLED_ON],
+                rows=rows,
+            )
+        )
     return inputs
 
 
@@ -266,7 +292,9 @@ def _rows(body: Ref, values: list[list[object]]) -> tuple[RowInput, ...]:
     for offset in range(body.height):
         row = values[offset] if offset < len(values) else []
         cells = [
-            CellValue(body.cell(offset, column), row[column] if column < len(row) else None)
+            CellValue(
+                body.cell(offset, column), row[column] if column < len(row) else None
+            )
             for column in range(len(TABLE_COLUMNS))
         ]
         rows.append(RowInput(*cells))

@@ -29,13 +29,18 @@ MAX_YEAR = 2100
 _COUNT_PROBLEMS = {
     Problem.NOT_A_NUMBER: (Rule.NOT_A_NUMBER, "bukan angka"),
     Problem.ERROR_VALUE: (Rule.ERROR_VALUE, "berisi nilai galat Excel"),
-    Problem.BOOLEAN: (Rule.NOT_A_NUMBER, "berisi nilai logika (TRUE/FALSE), bukan angka"),
+    Problem.BOOLEAN: (
+        Rule.NOT_A_NUMBER,
+        "berisi nilai logika (TRUE/FALSE), bukan angka",
+    ),
     Problem.DATE: (Rule.NOT_A_NUMBER, "berisi tanggal atau waktu, bukan jumlah"),
     Problem.NOT_WHOLE: (Rule.NOT_WHOLE, "bukan bilangan bulat"),
     Problem.NEGATIVE: (Rule.NEGATIVE, "bernilai negatif"),
     Problem.TOO_LARGE: (Rule.TOO_LARGE, "terlalu besar untuk sebuah jumlah"),
 }
-_COUNT_ALLOWED = "Yang diizinkan: bilangan bulat 0 atau lebih, misalnya 1234 atau 1.234."
+_COUNT_ALLOWED = (
+    "Yang diizinkan: bilangan bulat 0 atau lebih, misalnya 1234 atau 1.234."
+)
 
 
 class Status(Enum):
@@ -182,7 +187,9 @@ class _Checker:
         self.sheet = sheet
         self.findings: list[Finding] = []
 
-    def add(self, cell: CellValue, rule: Rule, severity: Severity, message: str) -> None:
+    def add(
+        self, cell: CellValue, rule: Rule, severity: Severity, message: str
+    ) -> None:
         self.findings.append(
             Finding(self.sheet, cell.address, cell.value, rule, severity, message)
         )
@@ -205,20 +212,32 @@ class _Checker:
         where = self.where(cell, "Tahun")
         reading = read_count(cell.value)
         if reading.is_empty:
-            self.add(cell, Rule.YEAR_MISSING, Severity.ERROR,
-                     f"{where} belum diisi. Isi tahun laporan, misalnya {expected}.")
+            self.add(
+                cell,
+                Rule.YEAR_MISSING,
+                Severity.ERROR,
+                f"{where} belum diisi. Isi tahun laporan, misalnya {expected}.",
+            )
             return None
         year = int(reading.number) if reading.number is not None else None
         if year is None or not MIN_YEAR <= year <= MAX_YEAR:
-            self.add(cell, Rule.YEAR_INVALID, Severity.ERROR,
-                     f"{where} berisi {_quote(cell.value)}, bukan tahun. "
-                     f"Isi tahun empat angka, misalnya {expected}.")
+            self.add(
+                cell,
+                Rule.YEAR_INVALID,
+                Severity.ERROR,
+                f"{where} berisi {_quote(cell.value)}, bukan tahun. "
+                f"Isi tahun empat angka, misalnya {expected}.",
+            )
             return None
         if year != expected:
-            self.add(cell, Rule.YEAR_INVALID, Severity.ERROR,
-                     f"{where} berisi {_quote(cell.value)}, padahal template ini untuk "
-                     f"tahun {expected}. Isi {expected} atau gunakan template tahun "
-                     f"{year}.")
+            self.add(
+                cell,
+                Rule.YEAR_INVALID,
+                Severity.ERROR,
+                f"{where} berisi {_quote(cell.value)}, padahal template ini untuk "
+                f"tahun {expected}. Isi {expected} atau gunakan template tahun "
+                f"{year}.",
+            )
             return None
         self.converted(cell, reading, "Tahun")
         return year
@@ -227,66 +246,100 @@ class _Checker:
         where = self.where(cell, "Periode")
         allowed = ", ".join(PERIODS)
         if is_blank(cell.value):
-            self.add(cell, Rule.PERIOD_MISSING, Severity.ERROR,
-                     f"{where} belum diisi. Pilih salah satu: {allowed}.")
+            self.add(
+                cell,
+                Rule.PERIOD_MISSING,
+                Severity.ERROR,
+                f"{where} belum diisi. Pilih salah satu: {allowed}.",
+            )
             return None
         text = " ".join(str(cell.value).split()).casefold()
         for period in PERIODS:
             if text == period.casefold():
                 return period
-        self.add(cell, Rule.PERIOD_INVALID, Severity.ERROR,
-                 f"{where} berisi {_quote(cell.value)}. Pilih salah satu: {allowed}.")
+        self.add(
+            cell,
+            Rule.PERIOD_INVALID,
+            Severity.ERROR,
+            f"{where} berisi {_quote(cell.value)}. Pilih salah satu: {allowed}.",
+        )
         return None
 
     def target(self, cell: CellValue) -> Fraction | None:
         where = self.where(cell, "Target")
         reading = read_number(cell.value)
         if reading.is_empty:
-            self.add(cell, Rule.TARGET_MISSING, Severity.ERROR,
-                     f"{where} belum diisi: nilai IKU tetap dihitung, tetapi capaian "
-                     "tidak. Isi target dalam persen, misalnya 90%.")
+            self.add(
+                cell,
+                Rule.TARGET_MISSING,
+                Severity.ERROR,
+                f"{where} belum diisi: nilai IKU tetap dihitung, tetapi capaian "
+                "tidak. Isi target dalam persen, misalnya 90%.",
+            )
             return None
         if reading.number is None:
-            self.add(cell, Rule.TARGET_INVALID, Severity.ERROR,
-                     f"{where} berisi {_quote(cell.value)}, bukan persentase. "
-                     "Isi target dalam persen, misalnya 90%.")
+            self.add(
+                cell,
+                Rule.TARGET_INVALID,
+                Severity.ERROR,
+                f"{where} berisi {_quote(cell.value)}, bukan persentase. "
+                "Isi target dalam persen, misalnya 90%.",
+            )
             return None
         if not 0 < reading.number <= 1:
             hint = ""
             if 1 < reading.number <= 100:
                 hint = f" Apakah maksudnya {_plain(reading.number)}%? Ketik dengan tanda %."
-            self.add(cell, Rule.TARGET_OUT_OF_RANGE, Severity.ERROR,
-                     f"{where} berisi {_quote(cell.value)} (= {_plain(reading.number * 100)}%)."
-                     f" Target harus lebih dari 0% dan paling tinggi 100%.{hint}")
+            self.add(
+                cell,
+                Rule.TARGET_OUT_OF_RANGE,
+                Severity.ERROR,
+                f"{where} berisi {_quote(cell.value)} (= {_plain(reading.number * 100)}%)."
+                f" Target harus lebih dari 0% dan paling tinggi 100%.{hint}",
+            )
             return None
         self.converted(cell, reading, "Target")
         return Fraction(reading.number)
 
     def filler(self, cell: CellValue) -> None:
         if is_blank(cell.value):
-            self.add(cell, Rule.FILLER_MISSING, Severity.WARNING,
-                     f"{self.where(cell, 'Nama pengisi')} belum diisi. Isi nama Anda "
-                     "agar Subbagian Perencanaan tahu siapa yang dapat dihubungi.")
+            self.add(
+                cell,
+                Rule.FILLER_MISSING,
+                Severity.WARNING,
+                f"{self.where(cell, 'Nama pengisi')} belum diisi. Isi nama Anda "
+                "agar Subbagian Perencanaan tahu siapa yang dapat dihubungi.",
+            )
 
     def row(self, row: RowInput) -> tuple[int, int] | None:
-        label = str(row.component.value or "").strip() or f"baris {row.component.address}"
+        label = (
+            str(row.component.value or "").strip() or f"baris {row.component.address}"
+        )
         if is_blank(row.numerator.value) and is_blank(row.denominator.value):
-            self.add(row.numerator, Rule.ROW_NOT_FILLED, Severity.ERROR,
-                     f"Komponen '{label}' di lembar '{self.sheet}' (sel "
-                     f"{row.numerator.address} dan {row.denominator.address}) belum diisi. "
-                     "Sel kosong bukan nol: isi 0 bila memang tidak ada.")
+            self.add(
+                row.numerator,
+                Rule.ROW_NOT_FILLED,
+                Severity.ERROR,
+                f"Komponen '{label}' di lembar '{self.sheet}' (sel "
+                f"{row.numerator.address} dan {row.denominator.address}) belum diisi. "
+                "Sel kosong bukan nol: isi 0 bila memang tidak ada.",
+            )
             return None
         numerator = self.count(row.numerator, f"Pembilang komponen '{label}'")
         denominator = self.count(row.denominator, f"Penyebut komponen '{label}'")
         if numerator is None or denominator is None:
             return None
         if numerator > denominator:
-            self.add(row.numerator, Rule.NUMERATOR_ABOVE_DENOMINATOR, Severity.ERROR,
-                     f"Pembilang komponen '{label}' di lembar '{self.sheet}' sel "
-                     f"{row.numerator.address} ({format_count(numerator)}) lebih besar dari "
-                     f"penyebutnya di sel {row.denominator.address} "
-                     f"({format_count(denominator)}). Pembilang paling banyak sama dengan "
-                     "penyebut; periksa kedua angka.")
+            self.add(
+                row.numerator,
+                Rule.NUMERATOR_ABOVE_DENOMINATOR,
+                Severity.ERROR,
+                f"Pembilang komponen '{label}' di lembar '{self.sheet}' sel "
+                f"{row.numerator.address} ({format_count(numerator)}) lebih besar dari "
+                f"penyebutnya di sel {row.denominator.address} "
+                f"({format_count(denominator)}). Pembilang paling banyak sama dengan "
+                "penyebut; periksa kedua angka.",
+            )
             return None
         return numerator, denominator
 
@@ -294,13 +347,21 @@ class _Checker:
         where = self.where(cell, label)
         reading = read_count(cell.value)
         if reading.is_empty:
-            self.add(cell, Rule.CELL_EMPTY, Severity.ERROR,
-                     f"{where} kosong. Sel kosong bukan nol: isi 0 bila memang tidak ada.")
+            self.add(
+                cell,
+                Rule.CELL_EMPTY,
+                Severity.ERROR,
+                f"{where} kosong. Sel kosong bukan nol: isi 0 bila memang tidak ada.",
+            )
             return None
         if reading.problem is not None:
             rule, what = _COUNT_PROBLEMS[reading.problem]
-            self.add(cell, rule, Severity.ERROR,
-                     f"{where} berisi {_quote(cell.value)}: {what}. {_COUNT_ALLOWED}")
+            self.add(
+                cell,
+                rule,
+                Severity.ERROR,
+                f"{where} berisi {_quote(cell.value)}: {what}. {_COUNT_ALLOWED}",
+            )
             return None
         self.converted(cell, reading, label)
         return int(reading.number)
@@ -309,12 +370,18 @@ class _Checker:
         # No row's numerator exceeds its denominator (checked per row), so neither do the
         # sums; only a zero total is left to report.
         if denominator == 0:
-            self.findings.append(Finding(
-                self.sheet, None, 0, Rule.ZERO_DENOMINATOR, Severity.WARNING,
-                f"Jumlah penyebut di lembar '{self.sheet}' adalah 0: IKU {indicator.number} "
-                "tidak dapat dihitung (bukan 0% dan bukan 100%). Periksa penyebut setiap "
-                "komponen.",
-            ))
+            self.findings.append(
+                Finding(
+                    self.sheet,
+                    None,
+                    0,
+                    Rule.ZERO_DENOMINATOR,
+                    Severity.WARNING,
+                    f"Jumlah penyebut di lembar '{self.sheet}' adalah 0: IKU {indicator.number} "
+                    "tidak dapat dihitung (bukan 0% dan bukan 100%). Periksa penyebut setiap "
+                    "komponen.",
+                )
+            )
 
 
 def _quote(value: object) -> str:

@@ -35,7 +35,7 @@ class XlwingsWorkbook:
                 continue
             try:
                 target = name.refers_to_range
-            except Exception:  # noqa: BLE001 - a name pointing at #REF! has no range
+            except Exception:
                 continue
             if target is not None:
                 self._names[name.name] = Ref.parse(target.sheet.name, target.address)
@@ -60,8 +60,12 @@ class XlwingsWorkbook:
         rows = []
         for r in range(ref.row - 1, ref.row - 1 + ref.height):
             source = values[r] if r < len(values) else []
-            rows.append([source[c] if c < len(source) else None
-                         for c in range(ref.column - 1, ref.column - 1 + ref.width)])
+            rows.append(
+                [
+                    source[c] if c < len(source) else None
+                    for c in range(ref.column - 1, ref.column - 1 + ref.width)
+                ]
+            )
         return rows
 
     def apply(self, operations: list[Write | Fill]) -> None:
@@ -69,7 +73,9 @@ class XlwingsWorkbook:
         for operation in operations:
             target = self.book.sheets[operation.ref.sheet].range(operation.ref.address)
             if isinstance(operation, Write):
-                target.value = [[_as_cell_value(v) for v in row] for row in operation.values]
+                target.value = [
+                    [_as_cell_value(v) for v in row] for row in operation.values
+                ]
             else:
                 target.color = operation.colour
 
@@ -78,7 +84,7 @@ class XlwingsWorkbook:
             used = self.book.sheets[sheet].used_range
             last = used.last_cell
             block = self.book.sheets[sheet].range((1, 1), (last.row, last.column))
-            self._sheets[sheet] = block.options(ndim=2).value or []
+            self._sheets[sheet] = block.options(ndim=2, err_to_str=True).value or []
         return self._sheets[sheet]
 
 
@@ -96,7 +102,7 @@ def hitung(book: xw.Book | None = None) -> Outcome | None:
     except IkuXlError as err:
         book.app.alert(str(err), title=ALERT_TITLE)
         return None
-    except Exception:  # noqa: BLE001 - staff must see a message, not a traceback
+    except Exception:
         log.exception("Hitung IKU failed")
         book.app.alert(
             "Terjadi kesalahan tak terduga saat menghitung. Isian Anda tidak diubah. "

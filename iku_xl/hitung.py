@@ -52,8 +52,10 @@ class Outcome:
         if self.exit_code == EXIT_VALID:
             lines.append("Semua IKU yang diisi valid.")
         else:
-            lines.append("Perbaiki sel yang berwarna merah; pesannya ada di tiap lembar "
-                         "dan di lembar Rekap IKU.")
+            lines.append(
+                "Perbaiki sel yang berwarna merah; pesannya ada di tiap lembar "
+                "dan di lembar Rekap IKU."
+            )
         return "\n".join(lines)
 
 
@@ -66,6 +68,8 @@ def run(view: WorkbookView, now: dt.datetime | None = None) -> Outcome:
     manifest = read_manifest(view)
     catalogue = manifest.catalogue
     results = [evaluate(inputs, catalogue) for inputs in read_inputs(view, catalogue)]
-    stamp = f"Dihitung {(now or dt.datetime.now()):%d-%m-%Y %H:%M}; skala predikat " \
-            f"{catalogue.scale.name}."
+    stamp = (
+        f"Dihitung {(now or dt.datetime.now()):%d-%m-%Y %H:%M}; skala predikat "
+        f"{catalogue.scale.name}."
+    )
     return Outcome(catalogue, results, plan(view, results, stamp))

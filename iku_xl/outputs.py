@@ -7,9 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from iku_xl.contract import (
-    ERROR_FILL, INPUT_FIELDS, INPUT_FILL, MESSAGE_ROWS, OUTPUT_FIELDS,
-    SUMMARY_MESSAGES_NAME, SUMMARY_STAMP_NAME, SUMMARY_TABLE_NAME, WARNING_FILL, Field,
-    Ref, WorkbookView, name_of, require_name, table_of,
+    ERROR_FILL,
+    INPUT_FIELDS,
+    INPUT_FILL,
+    SUMMARY_MESSAGES_NAME,
+    SUMMARY_STAMP_NAME,
+    SUMMARY_TABLE_NAME,
+    WARNING_FILL,
+    Field,
+    Ref,
+    WorkbookView,
+    name_of,
+    require_name,
+    table_of,
 )
 from iku_xl.engine import IndicatorResult
 from iku_xl.findings import Finding, Severity
@@ -31,7 +41,9 @@ class Fill:
     colour: str
 
 
-def plan(view: WorkbookView, results: list[IndicatorResult], stamp: str) -> list[Write | Fill]:
+def plan(
+    view: WorkbookView, results: list[IndicatorResult], stamp: str
+) -> list[Write | Fill]:
     """Every write of one Hitung, in the order an adapter should carry them out."""
     operations: list[Write | Fill] = []
     for result in results:
@@ -57,30 +69,51 @@ def summary_row(result: IndicatorResult) -> list[object]:
     """One IKU's row of the Rekap IKU table, in the order of SUMMARY_COLUMNS."""
     indicator = result.indicator
     return [
-        indicator.number, indicator.name, indicator.division, result.year, result.period,
-        result.numerator, result.denominator, result.realisation, result.target,
-        result.achievement, result.predicate, result.status.value, result.reason,
+        indicator.number,
+        indicator.name,
+        indicator.division,
+        result.year,
+        result.period,
+        result.numerator,
+        result.denominator,
+        result.realisation,
+        result.target,
+        result.achievement,
+        result.predicate,
+        result.status.value,
+        result.reason,
     ]
 
 
-def _indicator_writes(view: WorkbookView, result: IndicatorResult) -> list[Write | Fill]:
+def _indicator_writes(
+    view: WorkbookView, result: IndicatorResult
+) -> list[Write | Fill]:
     number = result.indicator.number
     operations: list[Write | Fill] = []
     for field, value in output_values(result).items():
         operations.append(Write(require_name(view, name_of(number, field)), [[value]]))
 
     area = require_name(view, name_of(number, Field.MESSAGES))
-    lines = _fit([f.line() for f in result.findings], area.height,
-                 "... dan {} pesan lain; daftar lengkap ada di lembar Rekap IKU.")
-    operations.append(Write(area, [[line] + [None] * (area.width - 1) for line in lines]))
+    lines = _fit(
+        [f.line() for f in result.findings],
+        area.height,
+        "... dan {} pesan lain; daftar lengkap ada di lembar Rekap IKU.",
+    )
+    operations.append(
+        Write(area, [[line] + [None] * (area.width - 1) for line in lines])
+    )
 
     # Highlights are cleared by painting every input cell its input colour again.
     body = view.table_ref(table_of(number))
     counts = Ref(body.sheet, body.row, body.column + 1, body.height, 2)
     operations.append(Fill(counts, INPUT_FILL))
-    operations += [Fill(require_name(view, name_of(number, f)), INPUT_FILL)
-                   for f in INPUT_FIELDS]
-    for severity, colour in ((Severity.WARNING, WARNING_FILL), (Severity.ERROR, ERROR_FILL)):
+    operations += [
+        Fill(require_name(view, name_of(number, f)), INPUT_FILL) for f in INPUT_FIELDS
+    ]
+    for severity, colour in (
+        (Severity.WARNING, WARNING_FILL),
+        (Severity.ERROR, ERROR_FILL),
+    ):
         cells = [f.cell for f in result.findings if f.severity is severity and f.cell]
         operations += [Fill(ref, colour) for ref in _runs(result.sheet, cells)]
     return operations
@@ -99,11 +132,17 @@ def _summary_writes(
     if len(rows_of_findings) > area.height:
         rest = len(rows_of_findings) - area.height + 1
         rows_of_findings = rows_of_findings[: area.height - 1] + [
-            [None, None, None, None,
-             f"... dan {rest} pesan lain; lihat area pesan di tiap lembar Bidang."]
+            [
+                None,
+                None,
+                None,
+                None,
+                f"... dan {rest} pesan lain; lihat area pesan di tiap lembar Bidang.",
+            ]
         ]
-    rows_of_findings += [[None] * area.width
-                         for _ in range(area.height - len(rows_of_findings))]
+    rows_of_findings += [
+        [None] * area.width for _ in range(area.height - len(rows_of_findings))
+    ]
     return [
         Write(table, [row[: table.width] for row in rows]),
         Write(area, rows_of_findings),

@@ -22,22 +22,30 @@ def sample_writes(workbook: FileWorkbook) -> list[Write]:
     )
     filled_on = data["filled_on"]
     identity = {
-        Field.YEAR: data["year"], Field.PERIOD: data["period"],
-        Field.FILLER_NAME: data["filler_name"], Field.FILLER_NIP: data["filler_nip"],
+        Field.YEAR: data["year"],
+        Field.PERIOD: data["period"],
+        Field.FILLER_NAME: data["filler_name"],
+        Field.FILLER_NIP: data["filler_nip"],
         Field.FILLED_ON: dt.datetime.combine(filled_on, dt.time()),
     }
     writes = []
     for indicator in data["indicator"]:
         number = indicator["number"]
         values = {**identity, Field.TARGET: indicator["target"]}
-        writes += [Write(require_name(workbook, name_of(number, field)), [[value]])
-                   for field, value in values.items()]
+        writes += [
+            Write(require_name(workbook, name_of(number, field)), [[value]])
+            for field, value in values.items()
+        ]
         body = workbook.table_ref(table_of(number))
         if body is None or body.height < len(indicator["rows"]):
             raise WorkbookError(f"Tabel IKU {number} tidak cukup untuk data contoh.")
-        rows = [[numerator, denominator, data["note"]]
-                for numerator, denominator in indicator["rows"]]
-        writes.append(Write(Ref(body.sheet, body.row, body.column + 1, len(rows), 3), rows))
+        rows = [
+            [numerator, denominator, data["note"]]
+            for numerator, denominator in indicator["rows"]
+        ]
+        writes.append(
+            Write(Ref(body.sheet, body.row, body.column + 1, len(rows), 3), rows)
+        )
     return writes
 
 

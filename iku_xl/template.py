@@ -18,10 +18,25 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from iku_xl.catalogue import Catalogue, Indicator
 from iku_xl.contract import (
-    CONFIG_SHEET, INPUT_FILL, INSTRUCTIONS_SHEET, MANIFEST_NAME, MANIFEST_SHEET,
-    MESSAGE_ROWS, SUMMARY_COLUMNS, SUMMARY_MESSAGE_COLUMNS, SUMMARY_MESSAGE_ROWS,
-    SUMMARY_MESSAGES_NAME, SUMMARY_SHEET, SUMMARY_STAMP_NAME, SUMMARY_TABLE_NAME,
-    TABLE_COLUMNS, TEMPLATE_VERSION, Field, manifest_rows, name_of, table_of,
+    CONFIG_SHEET,
+    INPUT_FILL,
+    INSTRUCTIONS_SHEET,
+    MANIFEST_NAME,
+    MANIFEST_SHEET,
+    MESSAGE_ROWS,
+    SUMMARY_COLUMNS,
+    SUMMARY_MESSAGE_COLUMNS,
+    SUMMARY_MESSAGE_ROWS,
+    SUMMARY_MESSAGES_NAME,
+    SUMMARY_SHEET,
+    SUMMARY_STAMP_NAME,
+    SUMMARY_TABLE_NAME,
+    TABLE_COLUMNS,
+    TEMPLATE_VERSION,
+    Field,
+    manifest_rows,
+    name_of,
+    table_of,
 )
 from iku_xl.engine import MAX_YEAR, MIN_YEAR, PERIODS
 from iku_xl.numbers import MAX_COUNT
@@ -64,8 +79,11 @@ OUTPUTS = (
     (Field.REASON, "Keterangan", None),
 )
 SUMMARY_FORMATS = {
-    "Pembilang": COUNT_FORMAT, "Penyebut": COUNT_FORMAT, "Realisasi": PERCENT_FORMAT,
-    "Target": PERCENT_FORMAT, "Capaian": PERCENT_FORMAT,
+    "Pembilang": COUNT_FORMAT,
+    "Penyebut": COUNT_FORMAT,
+    "Realisasi": PERCENT_FORMAT,
+    "Target": PERCENT_FORMAT,
+    "Capaian": PERCENT_FORMAT,
 }
 SUMMARY_WIDTHS = (5, 60, 30, 8, 10, 12, 12, 11, 11, 11, 14, 20, 40)
 CONFIG = (("Interpreter_Win", ""), ("Interpreter_Mac", ""), ("Show Console", "False"))
@@ -73,8 +91,13 @@ CONFIG = (("Interpreter_Win", ""), ("Interpreter_Mac", ""), ("Show Console", "Fa
 
 def sheet_names(catalogue: Catalogue) -> list[str]:
     """The template's sheets in order: instructions, one per IKU, Rekap, hidden ones."""
-    return [INSTRUCTIONS_SHEET, *(i.sheet for i in catalogue.indicators), SUMMARY_SHEET,
-            CONFIG_SHEET, MANIFEST_SHEET]
+    return [
+        INSTRUCTIONS_SHEET,
+        *(i.sheet for i in catalogue.indicators),
+        SUMMARY_SHEET,
+        CONFIG_SHEET,
+        MANIFEST_SHEET,
+    ]
 
 
 def build_template(catalogue: Catalogue, path: str | Path) -> Path:
@@ -84,21 +107,29 @@ def build_template(catalogue: Catalogue, path: str | Path) -> Path:
     names = sheet_names(catalogue)
     project = build_vba_project(names)
 
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                               "strings_to_numbers": False})
-    workbook.set_properties({
-        "title": f"Template IKU {catalogue.office} {catalogue.year}",
-        "subject": "Pengisian dan perhitungan Indikator Kinerja Utama",
-        "author": "iku-xl",
-        "comments": f"template {TEMPLATE_VERSION}, katalog {catalogue.digest}",
-    })
+    workbook = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_numbers": False}
+    )
+    workbook.set_properties(
+        {
+            "title": f"Template IKU {catalogue.office} {catalogue.year}",
+            "subject": "Pengisian dan perhitungan Indikator Kinerja Utama",
+            "author": "iku-xl",
+            "comments": f"template {TEMPLATE_VERSION}, katalog {catalogue.digest}",
+        }
+    )
     workbook.add_vba_project(io.BytesIO(project), is_stream=True)
     styles = _Styles(workbook)
 
     _instructions(workbook.add_worksheet(INSTRUCTIONS_SHEET), catalogue, styles)
     for indicator in catalogue.indicators:
-        _bidang(workbook, workbook.add_worksheet(indicator.sheet), catalogue, indicator,
-                styles)
+        _bidang(
+            workbook,
+            workbook.add_worksheet(indicator.sheet),
+            catalogue,
+            indicator,
+            styles,
+        )
     _summary(workbook, workbook.add_worksheet(SUMMARY_SHEET), catalogue, styles)
     _config(workbook.add_worksheet(CONFIG_SHEET))
     _manifest(workbook, workbook.add_worksheet(MANIFEST_SHEET), catalogue)
@@ -120,64 +151,131 @@ class _Styles:
         self.text = add({"text_wrap": True, "valign": "top"})
         self.plain = add({"valign": "top"})
         self.input = add({"locked": False, "bg_color": INPUT_FILL, "border": 1})
-        self.input_text = add({"locked": False, "bg_color": INPUT_FILL, "border": 1,
-                               "num_format": "@"})
-        self.input_year = add({"locked": False, "bg_color": INPUT_FILL, "border": 1,
-                               "num_format": "0"})
-        self.input_date = add({"locked": False, "bg_color": INPUT_FILL, "border": 1,
-                               "num_format": DATE_FORMAT})
-        self.input_count = add({"locked": False, "bg_color": INPUT_FILL, "border": 1,
-                                "num_format": COUNT_FORMAT})
-        self.input_percent = add({"locked": False, "bg_color": INPUT_FILL, "border": 1,
-                                  "num_format": PERCENT_FORMAT})
+        self.input_text = add(
+            {"locked": False, "bg_color": INPUT_FILL, "border": 1, "num_format": "@"}
+        )
+        self.input_year = add(
+            {"locked": False, "bg_color": INPUT_FILL, "border": 1, "num_format": "0"}
+        )
+        self.input_date = add(
+            {
+                "locked": False,
+                "bg_color": INPUT_FILL,
+                "border": 1,
+                "num_format": DATE_FORMAT,
+            }
+        )
+        self.input_count = add(
+            {
+                "locked": False,
+                "bg_color": INPUT_FILL,
+                "border": 1,
+                "num_format": COUNT_FORMAT,
+            }
+        )
+        self.input_percent = add(
+            {
+                "locked": False,
+                "bg_color": INPUT_FILL,
+                "border": 1,
+                "num_format": PERCENT_FORMAT,
+            }
+        )
         self.output = add({"border": 1, "bg_color": "#E2EFDA"})
-        self.output_count = add({"border": 1, "bg_color": "#E2EFDA",
-                                 "num_format": COUNT_FORMAT})
-        self.output_percent = add({"border": 1, "bg_color": "#E2EFDA",
-                                   "num_format": PERCENT_FORMAT, "bold": True})
+        self.output_count = add(
+            {"border": 1, "bg_color": "#E2EFDA", "num_format": COUNT_FORMAT}
+        )
+        self.output_percent = add(
+            {
+                "border": 1,
+                "bg_color": "#E2EFDA",
+                "num_format": PERCENT_FORMAT,
+                "bold": True,
+            }
+        )
         self.component = add({"border": 1, "text_wrap": True})
         self.count = add({"num_format": COUNT_FORMAT})
         self.percent = add({"num_format": PERCENT_FORMAT})
-        self.header = add({"bold": True, "bg_color": "#D9E1F2", "border": 1,
-                           "text_wrap": True, "valign": "top"})
+        self.header = add(
+            {
+                "bold": True,
+                "bg_color": "#D9E1F2",
+                "border": 1,
+                "text_wrap": True,
+                "valign": "top",
+            }
+        )
 
     def output_format(self, number_format: str | None):
-        return {COUNT_FORMAT: self.output_count, PERCENT_FORMAT: self.output_percent}.get(
-            number_format, self.output)
+        return {
+            COUNT_FORMAT: self.output_count,
+            PERCENT_FORMAT: self.output_percent,
+        }.get(number_format, self.output)
 
 
 def _instructions(sheet, catalogue: Catalogue, styles: _Styles) -> None:
     sheet.set_column(0, 0, 110)
-    sheet.write(0, 0, f"Petunjuk pengisian IKU {catalogue.office} tahun {catalogue.year}",
-                styles.title)
+    sheet.write(
+        0,
+        0,
+        f"Petunjuk pengisian IKU {catalogue.office} tahun {catalogue.year}",
+        styles.title,
+    )
     sheet.write(1, 0, f"Template iku-xl versi {TEMPLATE_VERSION}.", styles.subtitle)
     lines = [
         ("Cara mengisi", True),
-        ("1. Buka lembar Bidang Anda (IKU 1 sampai IKU "
-         f"{len(catalogue.indicators)}). Hanya sel berwarna kuning yang dapat diisi.", False),
-        ("2. Isi Tahun, Periode (pilih dari daftar), nama dan NIP pengisi, tanggal "
-         "pengisian, dan Target (%) bila belum diisi oleh Subbagian Perencanaan.", False),
-        ("3. Isi jumlah Pembilang dan Penyebut setiap komponen dengan bilangan bulat 0 "
-         "atau lebih. Sel kosong bukan nol: isi 0 bila memang tidak ada.", False),
-        ("4. Klik tombol 'Hitung IKU'. Nilai IKU, capaian, predikat dan status muncul di "
-         "blok Hasil perhitungan; kesalahan ditandai merah dan dijelaskan di Pesan "
-         "pemeriksaan. Lembar Rekap IKU terisi untuk semua Bidang.", False),
-        ("5. Perbaiki yang ditandai, klik Hitung IKU lagi, simpan, lalu kirim berkas ini "
-         "ke Subbagian Perencanaan.", False),
+        (
+            "1. Buka lembar Bidang Anda (IKU 1 sampai IKU "
+            f"{len(catalogue.indicators)}). Hanya sel berwarna kuning yang dapat diisi.",
+            False,
+        ),
+        (
+            "2. Isi Tahun, Periode (pilih dari daftar), nama dan NIP pengisi, tanggal "
+            "pengisian, dan Target (%) bila belum diisi oleh Subbagian Perencanaan.",
+            False,
+        ),
+        (
+            "3. Isi jumlah Pembilang dan Penyebut setiap komponen dengan bilangan bulat 0 "
+            "atau lebih. Sel kosong bukan nol: isi 0 bila memang tidak ada.",
+            False,
+        ),
+        (
+            "4. Klik tombol 'Hitung IKU'. Nilai IKU, capaian, predikat dan status muncul di "
+            "blok Hasil perhitungan; kesalahan ditandai merah dan dijelaskan di Pesan "
+            "pemeriksaan. Lembar Rekap IKU terisi untuk semua Bidang.",
+            False,
+        ),
+        (
+            "5. Perbaiki yang ditandai, klik Hitung IKU lagi, simpan, lalu kirim berkas ini "
+            "ke Subbagian Perencanaan.",
+            False,
+        ),
         ("Apa yang dilakukan tombol Hitung IKU", True),
-        ("Tombol menjalankan Python (paket iku-xl, melalui xlwings) untuk memeriksa isian, "
-         "menghitung IKU = jumlah pembilang / jumlah penyebut x 100%, capaian = realisasi / "
-         "target x 100%, dan predikat menurut skala "
-         f"{catalogue.scale.name}. Isian Anda tidak pernah diubah.", False),
+        (
+            "Tombol menjalankan Python (paket iku-xl, melalui xlwings) untuk memeriksa isian, "
+            "menghitung IKU = jumlah pembilang / jumlah penyebut x 100%, capaian = realisasi / "
+            "target x 100%, dan predikat menurut skala "
+            f"{catalogue.scale.name}. Isian Anda tidak pernah diubah.",
+            False,
+        ),
         ("Bila makro diblokir", True),
-        ("Bila muncul pita kuning 'SECURITY WARNING' atau merah 'SECURITY RISK', tutup "
-         "berkas, klik kanan berkas di File Explorer, pilih Properties, centang Unblock, "
-         "klik OK, lalu buka lagi dan klik Enable Content.", False),
-        ("Tanpa makro Anda tetap dapat mengisi dan mengirim berkas ini: Subbagian "
-         "Perencanaan akan menghitungnya dengan perintah iku-xl.", False),
-        ("Bila muncul pesan bahwa Python tidak ditemukan, pasang Python dan iku-xl sesuai "
-         "README, atau isi lokasi pythonw.exe pada lembar tersembunyi xlwings.conf "
-         "(Interpreter_Win).", False),
+        (
+            "Bila muncul pita kuning 'SECURITY WARNING' atau merah 'SECURITY RISK', tutup "
+            "berkas, klik kanan berkas di File Explorer, pilih Properties, centang Unblock, "
+            "klik OK, lalu buka lagi dan klik Enable Content.",
+            False,
+        ),
+        (
+            "Tanpa makro Anda tetap dapat mengisi dan mengirim berkas ini: Subbagian "
+            "Perencanaan akan menghitungnya dengan perintah iku-xl.",
+            False,
+        ),
+        (
+            "Bila muncul pesan bahwa Python tidak ditemukan, pasang Python dan iku-xl sesuai "
+            "README, atau isi lokasi pythonw.exe pada lembar tersembunyi xlwings.conf "
+            "(Interpreter_Win).",
+            False,
+        ),
     ]
     for offset, (line, is_heading) in enumerate(lines, start=3):
         sheet.write(offset, 0, line, styles.heading if is_heading else styles.text)
@@ -185,16 +283,20 @@ def _instructions(sheet, catalogue: Catalogue, styles: _Styles) -> None:
     sheet.protect()
 
 
-def _bidang(workbook, sheet, catalogue: Catalogue, indicator: Indicator,
-            styles: _Styles) -> None:
+def _bidang(
+    workbook, sheet, catalogue: Catalogue, indicator: Indicator, styles: _Styles
+) -> None:
     number = indicator.number
     for column, width in BIDANG_WIDTHS.items():
         sheet.set_column(column, column, width)
     sheet.write(0, 0, f"IKU {number} - Bidang {indicator.division}", styles.title)
     sheet.write(1, 0, f"{catalogue.office}, tahun {catalogue.year}", styles.subtitle)
 
-    identity_formats = {Field.YEAR: styles.input_year, Field.FILLER_NIP: styles.input_text,
-                        Field.FILLED_ON: styles.input_date}
+    identity_formats = {
+        Field.YEAR: styles.input_year,
+        Field.FILLER_NIP: styles.input_text,
+        Field.FILLED_ON: styles.input_date,
+    }
     for offset, (field, label) in enumerate(IDENTITY):
         row = IDENTITY_ROW + offset
         sheet.write(row, LABEL_COL, label, styles.label)
@@ -206,10 +308,17 @@ def _bidang(workbook, sheet, catalogue: Catalogue, indicator: Indicator,
         _name(workbook, name_of(number, field), indicator.sheet, row, VALUE_COL)
     _identity_validation(sheet, catalogue)
 
-    texts = (("Indikator", indicator.name, 60), ("Pembilang", indicator.numerator, 45),
-             ("Penyebut", indicator.denominator, 30),
-             ("Formula", "Realisasi = jumlah pembilang / jumlah penyebut x 100% (rasio "
-              "jumlah, bukan rata-rata persentase komponen)", 30))
+    texts = (
+        ("Indikator", indicator.name, 60),
+        ("Pembilang", indicator.numerator, 45),
+        ("Penyebut", indicator.denominator, 30),
+        (
+            "Formula",
+            "Realisasi = jumlah pembilang / jumlah penyebut x 100% (rasio "
+            "jumlah, bukan rata-rata persentase komponen)",
+            30,
+        ),
+    )
     for offset, (label, text, height) in enumerate(texts):
         row = TEXT_ROW + offset
         sheet.write(row, LABEL_COL, label, styles.label)
@@ -217,19 +326,38 @@ def _bidang(workbook, sheet, catalogue: Catalogue, indicator: Indicator,
         sheet.set_row(row, height)
     sheet.write(TARGET_ROW, LABEL_COL, "Target (%)", styles.label)
     sheet.write_blank(TARGET_ROW, VALUE_COL, None, styles.input_percent)
-    _name(workbook, name_of(number, Field.TARGET), indicator.sheet, TARGET_ROW, VALUE_COL)
-    sheet.data_validation(TARGET_ROW, VALUE_COL, TARGET_ROW, VALUE_COL, {
-        "validate": "decimal", "criteria": "between", "minimum": 0.0001, "maximum": 1,
-        "input_title": "Target", "input_message": "Ketik dalam persen, misalnya 90%.",
-        "error_title": "Target tidak sah",
-        "error_message": "Target harus lebih dari 0% dan paling tinggi 100%.",
-    })
+    _name(
+        workbook, name_of(number, Field.TARGET), indicator.sheet, TARGET_ROW, VALUE_COL
+    )
+    sheet.data_validation(
+        TARGET_ROW,
+        VALUE_COL,
+        TARGET_ROW,
+        VALUE_COL,
+        {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0.0001,
+            "maximum": 1,
+            "input_title": "Target",
+            "input_message": "Ketik dalam persen, misalnya 90%.",
+            "error_title": "Target tidak sah",
+            "error_message": "Target harus lebih dari 0% dan paling tinggi 100%.",
+        },
+    )
 
     _input_table(sheet, indicator, styles)
     _outputs(workbook, sheet, indicator, styles)
-    sheet.insert_button(BUTTON_ROW, OUTPUT_LABEL_COL, {
-        "macro": MACRO_NAME, "caption": BUTTON_CAPTION, "width": 200, "height": 36,
-    })
+    sheet.insert_button(
+        BUTTON_ROW,
+        OUTPUT_LABEL_COL,
+        {
+            "macro": MACRO_NAME,
+            "caption": BUTTON_CAPTION,
+            "width": 200,
+            "height": 36,
+        },
+    )
     sheet.write(MESSAGE_ROW, OUTPUT_LABEL_COL, "Pesan pemeriksaan", styles.heading)
     first = MESSAGE_ROW + 1
     workbook.define_name(
@@ -243,44 +371,89 @@ def _bidang(workbook, sheet, catalogue: Catalogue, indicator: Indicator,
 def _identity_validation(sheet, catalogue: Catalogue) -> None:
     rows = {field: IDENTITY_ROW + offset for offset, (field, _) in enumerate(IDENTITY)}
     year = rows[Field.YEAR]
-    sheet.data_validation(year, VALUE_COL, year, VALUE_COL, {
-        "validate": "integer", "criteria": "between", "minimum": MIN_YEAR,
-        "maximum": MAX_YEAR, "input_title": "Tahun",
-        "input_message": f"Tahun laporan, misalnya {catalogue.year}.",
-        "error_title": "Tahun tidak sah",
-        "error_message": f"Isi tahun empat angka antara {MIN_YEAR} dan {MAX_YEAR}.",
-    })
+    sheet.data_validation(
+        year,
+        VALUE_COL,
+        year,
+        VALUE_COL,
+        {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": MIN_YEAR,
+            "maximum": MAX_YEAR,
+            "input_title": "Tahun",
+            "input_message": f"Tahun laporan, misalnya {catalogue.year}.",
+            "error_title": "Tahun tidak sah",
+            "error_message": f"Isi tahun empat angka antara {MIN_YEAR} dan {MAX_YEAR}.",
+        },
+    )
     period = rows[Field.PERIOD]
-    sheet.data_validation(period, VALUE_COL, period, VALUE_COL, {
-        "validate": "list", "source": list(PERIODS), "input_title": "Periode",
-        "input_message": "Pilih triwulan (TW) atau Tahunan.",
-        "error_title": "Periode tidak sah", "error_message": "Pilih dari daftar.",
-    })
+    sheet.data_validation(
+        period,
+        VALUE_COL,
+        period,
+        VALUE_COL,
+        {
+            "validate": "list",
+            "source": list(PERIODS),
+            "input_title": "Periode",
+            "input_message": "Pilih triwulan (TW) atau Tahunan.",
+            "error_title": "Periode tidak sah",
+            "error_message": "Pilih dari daftar.",
+        },
+    )
     date = rows[Field.FILLED_ON]
-    sheet.data_validation(date, VALUE_COL, date, VALUE_COL, {
-        "validate": "date", "criteria": ">=", "value": dt.date(MIN_YEAR, 1, 1),
-        "error_title": "Tanggal tidak sah", "error_message": "Isi tanggal, misalnya 15/01/2021.",
-    })
+    sheet.data_validation(
+        date,
+        VALUE_COL,
+        date,
+        VALUE_COL,
+        {
+            "validate": "date",
+            "criteria": ">=",
+            "value": dt.date(MIN_YEAR, 1, 1),
+            "error_title": "Tanggal tidak sah",
+            "error_message": "Isi tanggal, misalnya 15/01/2021.",
+        },
+    )
 
 
 def _input_table(sheet, indicator: Indicator, styles: _Styles) -> None:
     first, last = TABLE_ROW + 1, TABLE_ROW + len(indicator.components)
     data = [[f"{c.name} ({c.unit})", None, None, None] for c in indicator.components]
     formats = (styles.component, styles.input_count, styles.input_count, styles.input)
-    sheet.add_table(TABLE_ROW, 0, last, len(TABLE_COLUMNS) - 1, {
-        "name": table_of(indicator.number),
-        "data": data,
-        "style": "Table Style Light 9",
-        "autofilter": False,
-        "columns": [{"header": header, "format": fmt}
-                    for header, fmt in zip(TABLE_COLUMNS, formats, strict=True)],
-    })
-    sheet.data_validation(first, 1, last, 2, {
-        "validate": "integer", "criteria": "between", "minimum": 0, "maximum": MAX_COUNT,
-        "input_title": "Jumlah", "input_message": "Bilangan bulat 0 atau lebih.",
-        "error_title": "Jumlah tidak sah",
-        "error_message": "Isi bilangan bulat 0 atau lebih. Sel kosong bukan nol.",
-    })
+    sheet.add_table(
+        TABLE_ROW,
+        0,
+        last,
+        len(TABLE_COLUMNS) - 1,
+        {
+            "name": table_of(indicator.number),
+            "data": data,
+            "style": "Table Style Light 9",
+            "autofilter": False,
+            "columns": [
+                {"header": header, "format": fmt}
+                for header, fmt in zip(TABLE_COLUMNS, formats, strict=True)
+            ],
+        },
+    )
+    sheet.data_validation(
+        first,
+        1,
+        last,
+        2,
+        {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": MAX_COUNT,
+            "input_title": "Jumlah",
+            "input_message": "Bilangan bulat 0 atau lebih.",
+            "error_title": "Jumlah tidak sah",
+            "error_message": "Isi bilangan bulat 0 atau lebih. Sel kosong bukan nol.",
+        },
+    )
 
 
 def _outputs(workbook, sheet, indicator: Indicator, styles: _Styles) -> None:
@@ -288,43 +461,67 @@ def _outputs(workbook, sheet, indicator: Indicator, styles: _Styles) -> None:
     for offset, (field, label, number_format) in enumerate(OUTPUTS):
         row = OUTPUT_ROW + offset
         sheet.write(row, OUTPUT_LABEL_COL, label, styles.label)
-        sheet.write_blank(row, OUTPUT_VALUE_COL, None, styles.output_format(number_format))
-        _name(workbook, name_of(indicator.number, field), indicator.sheet, row,
-              OUTPUT_VALUE_COL)
+        sheet.write_blank(
+            row, OUTPUT_VALUE_COL, None, styles.output_format(number_format)
+        )
+        _name(
+            workbook,
+            name_of(indicator.number, field),
+            indicator.sheet,
+            row,
+            OUTPUT_VALUE_COL,
+        )
 
 
 def _summary(workbook, sheet, catalogue: Catalogue, styles: _Styles) -> None:
     for column, width in enumerate(SUMMARY_WIDTHS):
         sheet.set_column(column, column, width)
-    sheet.write(0, 0, f"Rekap IKU {catalogue.office} tahun {catalogue.year}", styles.title)
-    sheet.write(1, 0, "Belum dihitung: klik Hitung IKU di lembar Bidang.", styles.subtitle)
+    sheet.write(
+        0, 0, f"Rekap IKU {catalogue.office} tahun {catalogue.year}", styles.title
+    )
+    sheet.write(
+        1, 0, "Belum dihitung: klik Hitung IKU di lembar Bidang.", styles.subtitle
+    )
     workbook.define_name(SUMMARY_STAMP_NAME, f"={_quoted(SUMMARY_SHEET)}!$A$2")
 
     header_row, count = 3, len(catalogue.indicators)
     for column, header in enumerate(SUMMARY_COLUMNS):
         sheet.write(header_row, column, header, styles.header)
         fmt = {COUNT_FORMAT: styles.count, PERCENT_FORMAT: styles.percent}.get(
-            SUMMARY_FORMATS.get(header))
+            SUMMARY_FORMATS.get(header)
+        )
         for row in range(header_row + 1, header_row + 1 + count):
             if column in (1, 2, 12):
                 sheet.write_blank(row, column, None, styles.text)
             else:
                 sheet.write_blank(row, column, None, fmt or styles.plain)
-    workbook.define_name(SUMMARY_TABLE_NAME, f"={_quoted(SUMMARY_SHEET)}!" + xl_range_abs(
-        header_row + 1, 0, header_row + count, len(SUMMARY_COLUMNS) - 1))
+    workbook.define_name(
+        SUMMARY_TABLE_NAME,
+        f"={_quoted(SUMMARY_SHEET)}!"
+        + xl_range_abs(header_row + 1, 0, header_row + count, len(SUMMARY_COLUMNS) - 1),
+    )
 
     scale_row = header_row + count + 2
     bands = "; ".join(f"{b.label} >= {b.minimum:g}%" for b in catalogue.scale.bands)
-    sheet.write(scale_row, 0, f"Skala predikat ({catalogue.scale.name}): {bands}.",
-                styles.subtitle)
+    sheet.write(
+        scale_row,
+        0,
+        f"Skala predikat ({catalogue.scale.name}): {bands}.",
+        styles.subtitle,
+    )
 
     messages_row = scale_row + 2
     sheet.write(messages_row, 0, "Daftar pesan pemeriksaan", styles.heading)
     for column, header in enumerate(SUMMARY_MESSAGE_COLUMNS):
         sheet.write(messages_row + 1, column, header, styles.header)
     first = messages_row + 2
-    workbook.define_name(SUMMARY_MESSAGES_NAME, f"={_quoted(SUMMARY_SHEET)}!" + xl_range_abs(
-        first, 0, first + SUMMARY_MESSAGE_ROWS - 1, len(SUMMARY_MESSAGE_COLUMNS) - 1))
+    workbook.define_name(
+        SUMMARY_MESSAGES_NAME,
+        f"={_quoted(SUMMARY_SHEET)}!"
+        + xl_range_abs(
+            first, 0, first + SUMMARY_MESSAGE_ROWS - 1, len(SUMMARY_MESSAGE_COLUMNS) - 1
+        ),
+    )
     sheet.repeat_rows(header_row)
     _print_setup(sheet, landscape=True)
     sheet.print_area(0, 0, header_row + count + 2, len(SUMMARY_COLUMNS) - 1)
@@ -344,14 +541,18 @@ def _manifest(workbook, sheet, catalogue: Catalogue) -> None:
     for row, (key, value) in enumerate(rows):
         sheet.write_string(row, 0, key)
         sheet.write_string(row, 1, value)
-    workbook.define_name(MANIFEST_NAME, f"={_quoted(MANIFEST_SHEET)}!" + xl_range_abs(
-        0, 0, len(rows) - 1, 1))
+    workbook.define_name(
+        MANIFEST_NAME,
+        f"={_quoted(MANIFEST_SHEET)}!" + xl_range_abs(0, 0, len(rows) - 1, 1),
+    )
     sheet.hide()
     sheet.protect()
 
 
 def _name(workbook, name: str, sheet: str, row: int, column: int) -> None:
-    workbook.define_name(name, f"={_quoted(sheet)}!{xl_rowcol_to_cell(row, column, True, True)}")
+    workbook.define_name(
+        name, f"={_quoted(sheet)}!{xl_rowcol_to_cell(row, column, True, True)}"
+    )
 
 
 def _quoted(sheet: str) -> str:

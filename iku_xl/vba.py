@@ -53,7 +53,7 @@ def module_source() -> str:
         "    For Each Sheet In ThisWorkbook.Worksheets",
         "        If Sheet.Visible = xlSheetVisible Then",
         "            If Protect Then",
-        "                Sheet.Protect DrawingObjects:=False, Contents:=True, Scenarios:=True",
+        "                Sheet.Protect DrawingObjects:=True, Contents:=True, Scenarios:=True",
         "            Else",
         "                Sheet.Unprotect",
         "            End If",

@@ -56,8 +56,13 @@ class FileWorkbook:
         whole = Ref.parse(sheet, found.ref)
         header = found.headerRowCount if found.headerRowCount is not None else 1
         totals = found.totalsRowCount or 0
-        return Ref(sheet, whole.row + header, whole.column,
-                   whole.height - header - totals, whole.width)
+        return Ref(
+            sheet,
+            whole.row + header,
+            whole.column,
+            whole.height - header - totals,
+            whole.width,
+        )
 
     def read(self, ref: Ref) -> list[list[object]]:
         rows = self._values(self.book, ref)
@@ -65,9 +70,13 @@ class FileWorkbook:
             cached = self._values(self._cached_book(), ref)
             # A formula no spreadsheet program has calculated has no value to read: its
             # text is passed on, to be refused as not a number.
-            rows = [[c if not _is_formula(v) or c is not None else v
-                     for v, c in zip(row, cached_row, strict=True)]
-                    for row, cached_row in zip(rows, cached, strict=True)]
+            rows = [
+                [
+                    c if not _is_formula(v) or c is not None else v
+                    for v, c in zip(row, cached_row, strict=True)
+                ]
+                for row, cached_row in zip(rows, cached, strict=True)
+            ]
         return rows
 
     def apply(self, operations: list[Write | Fill]) -> None:
@@ -83,10 +92,15 @@ class FileWorkbook:
                         if isinstance(value, str):
                             cell.data_type = "s"  # text stays text, even '=...'
             else:
-                fill = PatternFill("solid", fgColor=operation.colour.lstrip("#").upper())
-                for row in sheet.iter_rows(min_row=ref.row, max_row=ref.row + ref.height - 1,
-                                           min_col=ref.column,
-                                           max_col=ref.column + ref.width - 1):
+                fill = PatternFill(
+                    "solid", fgColor=operation.colour.lstrip("#").upper()
+                )
+                for row in sheet.iter_rows(
+                    min_row=ref.row,
+                    max_row=ref.row + ref.height - 1,
+                    min_col=ref.column,
+                    max_col=ref.column + ref.width - 1,
+                ):
                     for cell in row:
                         cell.fill = fill
 
@@ -95,10 +109,13 @@ class FileWorkbook:
         target = Path(target) if target is not None else self.path
         folder = target.parent if str(target.parent) else Path(".")
         try:
-            handle, temporary = tempfile.mkstemp(prefix=".iku-xl-", suffix=target.suffix,
-                                                 dir=folder)
+            handle, temporary = tempfile.mkstemp(
+                prefix=".iku-xl-", suffix=target.suffix, dir=folder
+            )
         except OSError as err:
-            raise OutputError(f"Tidak dapat menulis ke folder '{folder}': {err}") from err
+            raise OutputError(
+                f"Tidak dapat menulis ke folder '{folder}': {err}"
+            ) from err
         os.close(handle)
         try:
             self.book.save(temporary)
@@ -118,9 +135,16 @@ class FileWorkbook:
     @staticmethod
     def _values(book: Workbook, ref: Ref) -> list[list[object]]:
         sheet = book[ref.sheet]
-        return [list(row) for row in sheet.iter_rows(
-            min_row=ref.row, max_row=ref.row + ref.height - 1, min_col=ref.column,
-            max_col=ref.column + ref.width - 1, values_only=True)]
+        return [
+            list(row)
+            for row in sheet.iter_rows(
+                min_row=ref.row,
+                max_row=ref.row + ref.height - 1,
+                min_col=ref.column,
+                max_col=ref.column + ref.width - 1,
+                values_only=True,
+            )
+        ]
 
 
 def hitung_file(path: str | Path, output: str | Path | None = None) -> Outcome:
@@ -151,11 +175,19 @@ def _open(path: Path, data_only: bool) -> Workbook:
         )
     try:
         return openpyxl.load_workbook(
-            path, keep_vba=path.suffix.lower() in MACRO_SUFFIXES, data_only=data_only,
+            path,
+            keep_vba=path.suffix.lower() in MACRO_SUFFIXES,
+            data_only=data_only,
             keep_links=True,
         )
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
-            TypeError) as err:
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+    ) as err:
         raise WorkbookError(
             f"Berkas '{path.name}' tidak dapat dibuka sebagai buku kerja Excel: rusak atau "
             f"bukan berkas Excel ({type(err).__name__})."

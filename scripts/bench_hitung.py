@@ -51,10 +51,12 @@ def median_seconds(command: list[str], runs: int) -> float:
 
 def full_payload(folder: Path) -> Path:
     path = build_template(load_catalogue(), folder / "full.xlsm")
-    rows = {1: [(120, 150), (45, 60), (8, 10), (200, 240)],
-            2: [(900, 1200), (650, 1000), (300, 400), (120, 200)],
-            3: [(1500, 1600), (300, 350), (2500, 2800)],
-            4: [(150, 250), (80, 150), (20, 40), (12, 15)]}
+    rows = {
+        1: [(120, 150), (45, 60), (8, 10), (200, 240)],
+        2: [(900, 1200), (650, 1000), (300, 400), (120, 200)],
+        3: [(1500, 1600), (300, 350), (2500, 2800)],
+        4: [(150, 250), (80, 150), (20, 40), (12, 15)],
+    }
     fill(path, {n: valid_inputs(n, r) for n, r in rows.items()})
     target = folder / "payload.json"
     target.write_text(json.dumps(payload_from_file(path)))
@@ -62,8 +64,9 @@ def full_payload(folder: Path) -> Path:
 
 
 def actions_for(rows: int, folder: Path) -> int:
-    path = build_template(load_catalogue(catalogue_with_rows(rows, folder)),
-                          folder / f"rows{rows}.xlsm")
+    path = build_template(
+        load_catalogue(catalogue_with_rows(rows, folder)), folder / f"rows{rows}.xlsm"
+    )
     fill(path, {1: valid_inputs(1, [(1, 2)] * rows)})
     book = remote_book(path)
     hitung(book)
@@ -80,15 +83,23 @@ def main() -> int:
         payload = full_payload(folder)
         python = sys.executable
         baseline = median_seconds([python, "-c", "import xlwings"], args.runs)
-        measured = median_seconds([python, "-c", HITUNG_PROCESS, str(payload)], args.runs)
+        measured = median_seconds(
+            [python, "-c", HITUNG_PROCESS, str(payload)], args.runs
+        )
         ratio = measured / baseline
-        print(f"baseline  python -c 'import xlwings': {baseline * 1000:8.1f} ms (median)")
-        print(f"hitung    whole process, full payload: {measured * 1000:8.1f} ms (median)")
+        print(
+            f"baseline  python -c 'import xlwings': {baseline * 1000:8.1f} ms (median)"
+        )
+        print(
+            f"hitung    whole process, full payload: {measured * 1000:8.1f} ms (median)"
+        )
         print(f"ratio     {ratio:.2f} (target <= {TARGET_RATIO})")
 
         five, five_hundred = actions_for(5, folder), actions_for(500, folder)
-        print(f"actions   5 rows: {five}; 500 rows: {five_hundred} "
-              f"({'equal' if five == five_hundred else 'NOT equal'})")
+        print(
+            f"actions   5 rows: {five}; 500 rows: {five_hundred} "
+            f"({'equal' if five == five_hundred else 'NOT equal'})"
+        )
     return 0 if ratio <= TARGET_RATIO and five == five_hundred else 1
 
 

@@ -12,5 +12,7 @@ from iku_xl.cli import main
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    catalogue = [] if not args or args[0].startswith("-") else ["--katalog", args.pop(0)]
+    catalogue = (
+        [] if not args or args[0].startswith("-") else ["--katalog", args.pop(0)]
+    )
     sys.exit(main(["template", *catalogue, *args]))

@@ -6,13 +6,13 @@ import os
 # before xlwings is first imported.
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-import shutil  # noqa: E402
-from pathlib import Path  # noqa: E402
+import shutil
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from iku_xl.catalogue import load_catalogue  # noqa: E402
-from iku_xl.template import build_template  # noqa: E402
+from iku_xl.catalogue import load_catalogue
+from iku_xl.template import build_template
 
 ROOT = Path(__file__).resolve().parent.parent
 

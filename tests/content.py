@@ -31,13 +31,25 @@ def structure(path: Path) -> dict:
                 (str(v.sqref), v.type, v.operator, v.formula1, v.formula2)
                 for v in sheet.data_validations.dataValidation
             ),
-            "tables": {name: (sheet.tables[name].ref,
-                              [c.name for c in sheet.tables[name].tableColumns])
-                       for name in sheet.tables},
-            "widths": {k: round(v.width, 2) for k, v in sheet.column_dimensions.items()},
-            "styles": {cell.coordinate: (cell.number_format, cell.protection.locked,
-                                         cell.font.b)
-                       for row in sheet.iter_rows() for cell in row},
+            "tables": {
+                name: (
+                    sheet.tables[name].ref,
+                    [c.name for c in sheet.tables[name].tableColumns],
+                )
+                for name in sheet.tables
+            },
+            "widths": {
+                k: round(v.width, 2) for k, v in sheet.column_dimensions.items()
+            },
+            "styles": {
+                cell.coordinate: (
+                    cell.number_format,
+                    cell.protection.locked,
+                    cell.font.b,
+                )
+                for row in sheet.iter_rows()
+                for cell in row
+            },
         }
     return {
         "sheets": sheets,
@@ -51,9 +63,15 @@ def structure(path: Path) -> dict:
 def values(path: Path) -> dict:
     """Every cell value of every sheet, by sheet and coordinate."""
     book = openpyxl.load_workbook(path)
-    return {sheet.title: {cell.coordinate: cell.value for row in sheet.iter_rows()
-                          for cell in row if cell.value is not None}
-            for sheet in book.worksheets}
+    return {
+        sheet.title: {
+            cell.coordinate: cell.value
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        }
+        for sheet in book.worksheets
+    }
 
 
 def buttons(path: Path) -> list[tuple[str, str, str]]:
@@ -66,8 +84,12 @@ def buttons(path: Path) -> list[tuple[str, str, str]]:
                 if 'ObjectType="Button"' in shape:
                     caption = _CAPTION.search(shape)
                     macro = _MACRO.search(shape)
-                    found.append((caption.group(1) if caption else "",
-                                  macro.group(1) if macro else ""))
+                    found.append(
+                        (
+                            caption.group(1) if caption else "",
+                            macro.group(1) if macro else "",
+                        )
+                    )
     return found
 
 

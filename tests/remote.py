@@ -20,25 +20,43 @@ def payload_from_file(path: str | Path) -> dict:
     index = {sheet.title: position for position, sheet in enumerate(book.worksheets)}
     names = []
     for name, defined in book.defined_names.items():
-        (sheet, address), = defined.destinations
-        names.append({
-            "name": name, "sheet_index": index[sheet],
-            "address": address.replace("$", ""), "book_scope": True,
-            "scope_sheet_name": None, "scope_sheet_index": None,
-        })
+        ((sheet, address),) = defined.destinations
+        names.append(
+            {
+                "name": name,
+                "sheet_index": index[sheet],
+                "address": address.replace("$", ""),
+                "book_scope": True,
+                "scope_sheet_name": None,
+                "scope_sheet_index": None,
+            }
+        )
     sheets = []
     for sheet in book.worksheets:
-        values = [[_json_value(v) for v in row]
-                  for row in sheet.iter_rows(min_row=1, min_col=1, max_row=sheet.max_row,
-                                             max_col=sheet.max_column, values_only=True)]
-        sheets.append({
-            "name": sheet.title, "values": values or [[]], "pictures": [],
-            "tables": [_table(sheet.tables[t]) for t in sheet.tables],
-        })
+        values = [
+            [_json_value(v) for v in row]
+            for row in sheet.iter_rows(
+                min_row=1,
+                min_col=1,
+                max_row=sheet.max_row,
+                max_col=sheet.max_column,
+                values_only=True,
+            )
+        ]
+        sheets.append(
+            {
+                "name": sheet.title,
+                "values": values or [[]],
+                "pictures": [],
+                "tables": [_table(sheet.tables[t]) for t in sheet.tables],
+            }
+        )
     return {
-        "client": "VBA", "version": xw.__version__,
+        "client": "VBA",
+        "version": xw.__version__,
         "book": {"name": Path(path).name, "active_sheet_index": 1, "selection": "B4"},
-        "names": names, "sheets": sheets,
+        "names": names,
+        "sheets": sheets,
     }
 
 
@@ -50,7 +68,8 @@ def remote_book(path: str | Path) -> xw.Book:
 def _table(table) -> dict:
     first, last = table.ref.split(":")
     header_last = "".join(c for c in last if c.isalpha()) + "".join(
-        c for c in first if c.isdigit())
+        c for c in first if c.isdigit()
+    )
     first_row = int("".join(c for c in first if c.isdigit()))
     body_first = "".join(c for c in first if c.isalpha()) + str(first_row + 1)
     absolute = _absolute
@@ -60,8 +79,10 @@ def _table(table) -> dict:
         "header_row_range_address": absolute(f"{first}:{header_last}"),
         "data_body_range_address": absolute(f"{body_first}:{last}"),
         "total_row_range_address": None,
-        "show_headers": True, "show_totals": False,
-        "table_style": "TableStyleLight9", "show_autofilter": False,
+        "show_headers": True,
+        "show_totals": False,
+        "table_style": "TableStyleLight9",
+        "show_autofilter": False,
     }
 
 

@@ -35,7 +35,9 @@ def test_hitung_with_problems_exits_1_and_lists_them(template_copy, capsys):
 def test_hitung_with_output_leaves_the_input_untouched(template_copy, tmp_path, capsys):
     fill(template_copy, {1: valid_inputs(1, IKU1_ROWS)})
     before = hashlib.sha256(template_copy.read_bytes()).hexdigest()
-    code, out, _ = run(capsys, "hitung", str(template_copy), "-o", str(tmp_path / "o.xlsm"))
+    code, out, _ = run(
+        capsys, "hitung", str(template_copy), "-o", str(tmp_path / "o.xlsm")
+    )
     assert code == 0
     assert hashlib.sha256(template_copy.read_bytes()).hexdigest() == before
     assert (tmp_path / "o.xlsm").is_file()
@@ -71,8 +73,14 @@ def test_template_command_builds_a_template_from_a_catalogue(tmp_path, capsys):
 
 
 def test_demo_prints_the_four_iku_and_writes_the_filled_workbook(tmp_path, capsys):
-    code, out, _ = run(capsys, "demo", "--template", str(tmp_path / "tidak-ada.xlsm"),
-                       "--folder", str(tmp_path / "out"))
+    code, out, _ = run(
+        capsys,
+        "demo",
+        "--template",
+        str(tmp_path / "tidak-ada.xlsm"),
+        "--folder",
+        str(tmp_path / "out"),
+    )
     assert code == 0
     for value in ("81,09%", "70,36%", "90,53%", "57,58%"):
         assert value in out

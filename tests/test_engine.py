@@ -16,17 +16,24 @@ def make_input(catalogue, rows, year=2020, period="TW I", target=0.9, name="Siti
     for offset, row in enumerate(rows):
         excel_row = 17 + offset
         numerator, denominator = row
-        table.append(RowInput(
-            CellValue(f"A{excel_row}", f"Komponen {offset + 1}"),
-            CellValue(f"B{excel_row}", numerator),
-            CellValue(f"C{excel_row}", denominator),
-            CellValue(f"D{excel_row}", None),
-        ))
+        table.append(
+            RowInput(
+                CellValue(f"A{excel_row}", f"Komponen {offset + 1}"),
+                CellValue(f"B{excel_row}", numerator),
+                CellValue(f"C{excel_row}", denominator),
+                CellValue(f"D{excel_row}", None),
+            )
+        )
     return IndicatorInput(
-        indicator=indicator, sheet=indicator.sheet, year=CellValue("B4", year),
-        period=CellValue("B5", period), target=CellValue("B14", target),
-        filler_name=CellValue("B6", name), filler_nip=CellValue("B7", None),
-        filled_on=CellValue("B8", None), rows=tuple(table),
+        indicator=indicator,
+        sheet=indicator.sheet,
+        year=CellValue("B4", year),
+        period=CellValue("B5", period),
+        target=CellValue("B14", target),
+        filler_name=CellValue("B6", name),
+        filler_nip=CellValue("B7", None),
+        filled_on=CellValue("B8", None),
+        rows=tuple(table),
     )
 
 
@@ -41,8 +48,10 @@ def test_iku_value_is_the_ratio_of_sums_not_the_mean_of_row_percentages(catalogu
 
 
 def test_valid_inputs_give_realisation_achievement_and_predicate(catalogue):
-    result = evaluate(make_input(catalogue, [(120, 150), (45, 60), (8, 10), (200, 240)],
-                                 target=0.85), catalogue)
+    result = evaluate(
+        make_input(catalogue, [(120, 150), (45, 60), (8, 10), (200, 240)], target=0.85),
+        catalogue,
+    )
     assert result.status is Status.VALID
     assert result.realisation == pytest.approx(373 / 460)
     assert result.achievement == pytest.approx(373 / 460 / 0.85)
@@ -58,17 +67,27 @@ def test_achievement_of_9679_per_ten_thousand_is_sangat_tinggi(catalogue):
 
 @pytest.mark.parametrize(
     ("capaian", "predicate"),
-    [(91, "Sangat Tinggi"), (90.99, "Tinggi"), (76, "Tinggi"), (75.9, "Sedang"),
-     (66, "Sedang"), (65, "Rendah"), (51, "Rendah"), (50.99, "Sangat Rendah"),
-     (0, "Sangat Rendah")],
+    [
+        (91, "Sangat Tinggi"),
+        (90.99, "Tinggi"),
+        (76, "Tinggi"),
+        (75.9, "Sedang"),
+        (66, "Sedang"),
+        (65, "Rendah"),
+        (51, "Rendah"),
+        (50.99, "Sangat Rendah"),
+        (0, "Sangat Rendah"),
+    ],
 )
 def test_predicate_bands_follow_permendagri_86_2017(catalogue, capaian, predicate):
     assert catalogue.scale.predicate(capaian) == predicate
 
 
 def test_empty_table_is_not_filled_in_and_has_no_findings(catalogue):
-    result = evaluate(make_input(catalogue, [(None, None)] * 4, year=None, period=None,
-                                 target=None), catalogue)
+    result = evaluate(
+        make_input(catalogue, [(None, None)] * 4, year=None, period=None, target=None),
+        catalogue,
+    )
     assert result.status is Status.NOT_FILLED
     assert result.findings == ()
 
@@ -95,7 +114,9 @@ def test_zero_total_denominator_is_not_computable(catalogue):
 
 def test_numerator_above_denominator_in_a_row_is_an_error_naming_both_cells(catalogue):
     result = evaluate(make_input(catalogue, [(11, 10)]), catalogue)
-    finding, = [f for f in result.findings if f.rule is Rule.NUMERATOR_ABOVE_DENOMINATOR]
+    (finding,) = [
+        f for f in result.findings if f.rule is Rule.NUMERATOR_ABOVE_DENOMINATOR
+    ]
     assert finding.cell == "B17"
     assert "C17" in finding.message and "11" in finding.message
 
@@ -117,7 +138,7 @@ def test_target_outside_zero_to_hundred_percent_is_refused(catalogue, target):
 
 def test_target_of_90_suggests_typing_90_percent(catalogue):
     result = evaluate(make_input(catalogue, [(9, 10)], target=90), catalogue)
-    finding, = [f for f in result.findings if f.rule is Rule.TARGET_OUT_OF_RANGE]
+    (finding,) = [f for f in result.findings if f.rule is Rule.TARGET_OUT_OF_RANGE]
     assert "90%" in finding.message and finding.cell == "B14"
 
 
@@ -129,7 +150,9 @@ def test_target_typed_as_percent_text_is_read_with_a_note(catalogue):
 
 
 def test_missing_year_and_period_are_errors(catalogue):
-    result = evaluate(make_input(catalogue, [(9, 10)], year=None, period=None), catalogue)
+    result = evaluate(
+        make_input(catalogue, [(9, 10)], year=None, period=None), catalogue
+    )
     assert {Rule.YEAR_MISSING, Rule.PERIOD_MISSING} <= rules(result)
     assert result.status is Status.HAS_ERRORS
 
@@ -154,7 +177,7 @@ def test_missing_filler_name_is_only_a_warning(catalogue):
 
 def test_every_message_names_sheet_cell_and_value(catalogue):
     result = evaluate(make_input(catalogue, [("abc", 10)]), catalogue)
-    finding, = result.errors
+    (finding,) = result.errors
     assert finding.sheet in finding.message
     assert "B17" in finding.message
     assert '"abc"' in finding.message
@@ -163,7 +186,8 @@ def test_every_message_names_sheet_cell_and_value(catalogue):
 
 counts = st.lists(
     st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)).map(sorted).map(tuple),
-    min_size=1, max_size=8,
+    min_size=1,
+    max_size=8,
 )
 
 

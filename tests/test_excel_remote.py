@@ -16,8 +16,11 @@ CASES = {
     "invalid": {2: valid_inputs(2, [(5, 4), ("1.234", 2000), (None, 5), ("abc", 1)])},
     "not_computable": {3: valid_inputs(3, [(0, 0)] * 3)},
     "no_target": {4: valid_inputs(4, [(1, 2)] * 4, target=None)},
-    "text_numbers": {1: valid_inputs(1, [("1.200", "1.500"), ("45", 60), (8, 10),
-                                         ("2 000", "2.400")], "85%")},
+    "text_numbers": {
+        1: valid_inputs(
+            1, [("1.200", "1.500"), ("45", 60), (8, 10), ("2 000", "2.400")], "85%"
+        )
+    },
 }
 
 
@@ -32,8 +35,13 @@ def written_cells(book) -> dict[tuple[int, int, int], object]:
             continue
         for r, row in enumerate(action["values"]):
             for c, value in enumerate(row):
-                cells[(action["sheet_position"], action["start_row"] + r,
-                       action["start_column"] + c)] = None if value == "" else value
+                cells[
+                    (
+                        action["sheet_position"],
+                        action["start_row"] + r,
+                        action["start_column"] + c,
+                    )
+                ] = None if value == "" else value
     return cells
 
 
@@ -48,6 +56,7 @@ def position(path, name):
 def filled(template_copy):
     def make(case):
         return fill(template_copy, CASES[case])
+
     return make
 
 
@@ -68,7 +77,9 @@ def test_run_ends_with_one_alert_that_sums_up(filled):
     hitung(book)
     actions = book.json()["actions"]
     alerts = [a for a in actions if a["func"] == "alert"]
-    assert len(alerts) == 1 and actions[-1] is not None and actions[-1]["func"] == "alert"
+    assert (
+        len(alerts) == 1 and actions[-1] is not None and actions[-1]["func"] == "alert"
+    )
     text, title = alerts[0]["args"][:2]
     assert title == "Hitung IKU"
     assert "IKU 2 (Penanganan Fakir Miskin): Ada kesalahan" in text
@@ -79,10 +90,13 @@ def test_cells_with_problems_are_highlighted_and_others_reset(filled):
     book = remote_book(path)
     hitung(book)
     sheet_index = FileWorkbook(path).book.sheetnames.index(
-        FileWorkbook(path).table_ref(table_of(2)).sheet)
-    colours = [(a["start_row"], a["start_column"], a["row_count"], a["args"][0])
-               for a in book.json()["actions"]
-               if a["func"] == "setRangeColor" and a["sheet_position"] == sheet_index]
+        FileWorkbook(path).table_ref(table_of(2)).sheet
+    )
+    colours = [
+        (a["start_row"], a["start_column"], a["row_count"], a["args"][0])
+        for a in book.json()["actions"]
+        if a["func"] == "setRangeColor" and a["sheet_position"] == sheet_index
+    ]
     assert (16, 1, 4, "#FFF2CC") in colours  # the count columns reset first
     assert (16, 1, 1, "#F4B6B6") in colours  # B17: numerator above denominator
     assert (18, 2, 1, "#F4B6B6") not in colours  # C19 holds 5: fine
@@ -100,8 +114,11 @@ def test_what_staff_typed_is_never_written(filled):
         refs = [workbook.name_ref(name_of(number, f)) for f in INPUT_FIELDS]
         refs.append(workbook.table_ref(table_of(number)))
         for ref in refs:
-            inputs |= {(sheets.index(ref.sheet), ref.row - 1 + r, ref.column - 1 + c)
-                       for r in range(ref.height) for c in range(ref.width)}
+            inputs |= {
+                (sheets.index(ref.sheet), ref.row - 1 + r, ref.column - 1 + c)
+                for r in range(ref.height)
+                for c in range(ref.width)
+            }
     assert not inputs & set(written_cells(book))
 
 
@@ -116,9 +133,16 @@ def test_remote_engine_and_file_adapter_write_identical_outputs(filled, tmp_path
     hitung_file(path, result)
     workbook = FileWorkbook(result)
     for number in range(1, 5):
-        for field in (Field.NUMERATOR, Field.DENOMINATOR, Field.REALISATION,
-                      Field.ACHIEVEMENT, Field.PREDICATE, Field.STATUS, Field.REASON,
-                      Field.MESSAGES):
+        for field in (
+            Field.NUMERATOR,
+            Field.DENOMINATOR,
+            Field.REALISATION,
+            Field.ACHIEVEMENT,
+            Field.PREDICATE,
+            Field.STATUS,
+            Field.REASON,
+            Field.MESSAGES,
+        ):
             name = name_of(number, field)
             ref = workbook.name_ref(name)
             sheet, row, column = position(result, name)
@@ -131,13 +155,19 @@ def test_empty_cells_sent_as_empty_strings_are_read_as_empty(filled):
     path = filled("valid")
     payload = payload_from_file(path)
     for sheet in payload["sheets"]:
-        sheet["values"] = [["" if v is None else v for v in row] for row in sheet["values"]]
+        sheet["values"] = [
+            ["" if v is None else v for v in row] for row in sheet["values"]
+        ]
     import xlwings as xw
 
     book = xw.Book(json=payload)
     outcome = hitung(book)
-    assert [r.status.value for r in outcome.results] == ["Valid", "Belum diisi",
-                                                         "Belum diisi", "Belum diisi"]
+    assert [r.status.value for r in outcome.results] == [
+        "Valid",
+        "Belum diisi",
+        "Belum diisi",
+        "Belum diisi",
+    ]
 
 
 def test_workbook_that_is_not_our_template_gets_an_alert_not_a_traceback(filled):
@@ -148,7 +178,7 @@ def test_workbook_that_is_not_our_template_gets_an_alert_not_a_traceback(filled)
 
     book = xw.Book(json=payload)
     assert hitung(book) is None
-    alert, = [a for a in book.json()["actions"] if a["func"] == "alert"]
+    (alert,) = [a for a in book.json()["actions"] if a["func"] == "alert"]
     assert "bukan template iku-xl" in alert["args"][0]
 
 
@@ -156,7 +186,7 @@ def test_unexpected_failure_gets_an_indonesian_alert(filled, monkeypatch):
     book = remote_book(filled("valid"))
     monkeypatch.setattr("iku_xl.excel.run", lambda view: 1 / 0)
     assert hitung(book) is None
-    alert, = [a for a in book.json()["actions"] if a["func"] == "alert"]
+    (alert,) = [a for a in book.json()["actions"] if a["func"] == "alert"]
     assert "kesalahan tak terduga" in alert["args"][0]
 
 

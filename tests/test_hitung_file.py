@@ -8,7 +8,11 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from iku_xl.contract import (
-    SUMMARY_MESSAGES_NAME, SUMMARY_TABLE_NAME, Field, name_of, table_of,
+    SUMMARY_MESSAGES_NAME,
+    SUMMARY_TABLE_NAME,
+    Field,
+    name_of,
+    table_of,
 )
 from iku_xl.engine import Status
 from iku_xl.errors import OutputError, WorkbookError
@@ -44,15 +48,21 @@ def test_valid_sheet_gives_the_hand_calculation(template_copy):
 
 
 def test_invalid_inputs_are_reported_in_the_sheet_and_highlighted(template_copy):
-    fill(template_copy, {2: valid_inputs(2, [(5, 4), ("1.234", 2000), (None, 5), (1, 1)])})
+    fill(
+        template_copy,
+        {2: valid_inputs(2, [(5, 4), ("1.234", 2000), (None, 5), (1, 1)])},
+    )
     outcome = hitung_file(template_copy)
     assert outcome.exit_code == 1
     assert output(template_copy, 2, Field.STATUS) == "Ada kesalahan"
     assert output(template_copy, 2, Field.REALISATION) is None
 
     workbook = FileWorkbook(template_copy)
-    messages = [row[0] for row in workbook.read(workbook.name_ref(name_of(2, Field.MESSAGES)))
-                if row[0]]
+    messages = [
+        row[0]
+        for row in workbook.read(workbook.name_ref(name_of(2, Field.MESSAGES)))
+        if row[0]
+    ]
     assert any("B17" in m and "lebih besar" in m for m in messages)
     assert any("B19" in m and "kosong" in m for m in messages)
     assert any('"1.234"' in m and "1234" in m for m in messages)  # read right, noted
@@ -68,8 +78,9 @@ def test_highlights_are_cleared_on_the_next_run(template_copy):
     assert output(template_copy, 1, Field.STATUS) == "Ada kesalahan"
     fill(template_copy, {1: {"rows": [(9, 10)]}})
     hitung_file(template_copy)
-    sheet = openpyxl.load_workbook(template_copy)[FileWorkbook(template_copy).name_ref(
-        name_of(1, Field.TARGET)).sheet]
+    sheet = openpyxl.load_workbook(template_copy)[
+        FileWorkbook(template_copy).name_ref(name_of(1, Field.TARGET)).sheet
+    ]
     assert sheet["B17"].fill.fgColor.rgb.endswith("FFF2CC")
     assert output(template_copy, 1, Field.STATUS) == "Valid"
 
@@ -80,13 +91,21 @@ def test_rekap_sheet_holds_every_iku_and_every_finding(template_copy):
     workbook = FileWorkbook(template_copy)
     rekap = workbook.read(workbook.name_ref(SUMMARY_TABLE_NAME))
     assert [row[0] for row in rekap] == [1, 2, 3, 4]
-    assert [row[11] for row in rekap] == ["Valid", "Belum diisi", "Belum diisi",
-                                          "Ada kesalahan"]
+    assert [row[11] for row in rekap] == [
+        "Valid",
+        "Belum diisi",
+        "Belum diisi",
+        "Ada kesalahan",
+    ]
     assert rekap[0][7] == pytest.approx(373 / 460)
-    findings = [row for row in workbook.read(workbook.name_ref(SUMMARY_MESSAGES_NAME))
-                if row[0]]
-    assert findings[0][:3] == ["Kesalahan", FileWorkbook(template_copy).table_ref(
-        table_of(4)).sheet, "B17"]
+    findings = [
+        row for row in workbook.read(workbook.name_ref(SUMMARY_MESSAGES_NAME)) if row[0]
+    ]
+    assert findings[0][:3] == [
+        "Kesalahan",
+        FileWorkbook(template_copy).table_ref(table_of(4)).sheet,
+        "B17",
+    ]
 
 
 def test_output_option_leaves_the_input_file_untouched(template_copy, tmp_path):
@@ -99,7 +118,9 @@ def test_output_option_leaves_the_input_file_untouched(template_copy, tmp_path):
 
 
 def test_every_part_of_the_workbook_survives_a_run(template_copy):
-    fill(template_copy, {1: valid_inputs(1, IKU1_ROWS), 3: valid_inputs(3, [(1, 2)] * 3)})
+    fill(
+        template_copy, {1: valid_inputs(1, IKU1_ROWS), 3: valid_inputs(3, [(1, 2)] * 3)}
+    )
     before_structure, before_values = structure(template_copy), values(template_copy)
     hitung_file(template_copy)
     assert structure(template_copy) == before_structure
@@ -111,7 +132,9 @@ def test_every_part_of_the_workbook_survives_a_run(template_copy):
         for offset in range(body.height):
             for column in range(4):
                 cell = body.cell(offset, column)
-                assert after[body.sheet].get(cell) == before_values[body.sheet].get(cell)
+                assert after[body.sheet].get(cell) == before_values[body.sheet].get(
+                    cell
+                )
 
 
 def test_a_failed_write_leaves_no_file_behind(template_copy, tmp_path, monkeypatch):
@@ -130,14 +153,19 @@ def test_a_failed_write_leaves_no_file_behind(template_copy, tmp_path, monkeypat
     assert sorted(os.listdir(template_copy.parent)) == ["iku.xlsm"]
 
 
-@pytest.mark.parametrize("target", ["folder-yang-tidak-ada/hasil.xlsm", "sebuah-folder.xlsm"])
+@pytest.mark.parametrize(
+    "target", ["folder-yang-tidak-ada/hasil.xlsm", "sebuah-folder.xlsm"]
+)
 def test_output_that_cannot_be_written_is_an_output_error(template_copy, target):
     (template_copy.parent / "sebuah-folder.xlsm").mkdir()
     before = sha256(template_copy)
     with pytest.raises(OutputError, match="Tidak dapat menulis"):
         hitung_file(template_copy, template_copy.parent / target)
     assert sha256(template_copy) == before
-    assert sorted(os.listdir(template_copy.parent)) == ["iku.xlsm", "sebuah-folder.xlsm"]
+    assert sorted(os.listdir(template_copy.parent)) == [
+        "iku.xlsm",
+        "sebuah-folder.xlsm",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -172,7 +200,11 @@ def test_calamine_and_openpyxl_read_the_outputs_back(template_copy, catalogue):
     hitung_file(template_copy)
     sheet = catalogue.indicator(1).sheet
     ref = FileWorkbook(template_copy).name_ref(name_of(1, Field.REALISATION))
-    rows = CalamineWorkbook.from_path(str(template_copy)).get_sheet_by_name(sheet).to_python()
+    rows = (
+        CalamineWorkbook.from_path(str(template_copy))
+        .get_sheet_by_name(sheet)
+        .to_python()
+    )
     assert rows[ref.row - 1][ref.column - 1] == pytest.approx(373 / 460)
     cell = openpyxl.load_workbook(template_copy, data_only=True)[sheet][ref.cell()]
     assert cell.value == pytest.approx(373 / 460)

@@ -13,9 +13,15 @@ def test_the_button_path_imports_no_workbook_file_library():
     import subprocess
     import sys
 
-    code = ("import sys, iku_xl.excel; heavy = {'openpyxl', 'xlsxwriter', 'pyopenvba'};"
-            "print(sorted(heavy & set(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env={"XLWINGS_LICENSE_KEY": "noncommercial",
-                                          "PATH": "/usr/bin:/bin"}).stdout
+    code = (
+        "import sys, iku_xl.excel; heavy = {'openpyxl', 'xlsxwriter', 'pyopenvba'};"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"XLWINGS_LICENSE_KEY": "noncommercial", "PATH": "/usr/bin:/bin"},
+    ).stdout
     assert out.strip() == "[]"

@@ -5,8 +5,15 @@ import pytest
 
 from iku_xl.catalogue import MAX_SHEET_NAME, load_catalogue
 from iku_xl.contract import (
-    CONFIG_SHEET, INPUT_FIELDS, MANIFEST_SHEET, OUTPUT_FIELDS, SUMMARY_SHEET, Field,
-    name_of, read_manifest, table_of,
+    CONFIG_SHEET,
+    INPUT_FIELDS,
+    MANIFEST_SHEET,
+    OUTPUT_FIELDS,
+    SUMMARY_SHEET,
+    Field,
+    name_of,
+    read_manifest,
+    table_of,
 )
 from iku_xl.numbers import MAX_COUNT
 from iku_xl.template import build_template
@@ -20,7 +27,8 @@ COMMITTED = ROOT / "workbook_template.xlsm"
 
 def test_committed_template_matches_a_fresh_build_in_content(built_template):
     assert structure(COMMITTED) == structure(built_template), (
-        "workbook_template.xlsm is stale: run scripts/build_template.py and commit it")
+        "workbook_template.xlsm is stale: run scripts/build_template.py and commit it"
+    )
     assert values(COMMITTED) == values(built_template)
 
 
@@ -28,10 +36,17 @@ def test_sheets_are_instructions_bidang_sheets_rekap_and_hidden_machinery(
     built_template, catalogue
 ):
     book = openpyxl.load_workbook(built_template)
-    assert book.sheetnames == ["Petunjuk", *(i.sheet for i in catalogue.indicators),
-                               SUMMARY_SHEET, CONFIG_SHEET, MANIFEST_SHEET]
+    assert book.sheetnames == [
+        "Petunjuk",
+        *(i.sheet for i in catalogue.indicators),
+        SUMMARY_SHEET,
+        CONFIG_SHEET,
+        MANIFEST_SHEET,
+    ]
     assert all(len(name) <= MAX_SHEET_NAME for name in book.sheetnames)
-    assert [book[n].sheet_state for n in (CONFIG_SHEET, MANIFEST_SHEET)] == ["hidden"] * 2
+    assert [book[n].sheet_state for n in (CONFIG_SHEET, MANIFEST_SHEET)] == [
+        "hidden"
+    ] * 2
 
 
 def test_every_contract_name_points_at_one_cell_of_its_bidang_sheet(
@@ -46,25 +61,39 @@ def test_every_contract_name_points_at_one_cell_of_its_bidang_sheet(
         assert body.height == len(indicator.components)
 
 
-def test_input_table_columns_and_component_rows_follow_the_catalogue(built_template,
-                                                                     catalogue):
+def test_input_table_columns_and_component_rows_follow_the_catalogue(
+    built_template, catalogue
+):
     book = openpyxl.load_workbook(built_template)
     indicator = catalogue.indicator(1)
     table = book[indicator.sheet].tables[table_of(1)]
-    assert [c.name for c in table.tableColumns] == ["Komponen", "Pembilang", "Penyebut",
-                                                    "Keterangan"]
+    assert [c.name for c in table.tableColumns] == [
+        "Komponen",
+        "Pembilang",
+        "Penyebut",
+        "Keterangan",
+    ]
     workbook = FileWorkbook(built_template)
     labels = [row[0] for row in workbook.read(workbook.table_ref(table_of(1)))]
-    assert labels == ["Penyandang cacat fisik (orang)", "Penyandang cacat mental (orang)",
-                      "Korban trafficking (orang)", "Lanjut usia tidak potensial (orang)"]
+    assert labels == [
+        "Penyandang cacat fisik (orang)",
+        "Penyandang cacat mental (orang)",
+        "Korban trafficking (orang)",
+        "Lanjut usia tidak potensial (orang)",
+    ]
 
 
-def test_inputs_are_unlocked_and_outputs_locked_on_protected_sheets(built_template,
-                                                                   catalogue):
+def test_inputs_are_unlocked_and_outputs_locked_on_protected_sheets(
+    built_template, catalogue
+):
     book = openpyxl.load_workbook(built_template)
     workbook = FileWorkbook(built_template)
-    for field, locked in ((Field.TARGET, False), (Field.YEAR, False),
-                          (Field.REALISATION, True), (Field.STATUS, True)):
+    for field, locked in (
+        (Field.TARGET, False),
+        (Field.YEAR, False),
+        (Field.REALISATION, True),
+        (Field.STATUS, True),
+    ):
         ref = workbook.name_ref(name_of(2, field))
         sheet = book[ref.sheet]
         assert sheet.protection.sheet
@@ -82,8 +111,10 @@ def test_percent_cells_are_formatted_as_percentages(built_template):
 def test_count_cells_accept_only_whole_numbers_from_zero(built_template, catalogue):
     book = openpyxl.load_workbook(built_template)
     sheet = book[catalogue.indicator(3).sheet]
-    rules = {(str(v.sqref), v.type, v.operator, v.formula1, v.formula2)
-             for v in sheet.data_validations.dataValidation}
+    rules = {
+        (str(v.sqref), v.type, v.operator, v.formula1, v.formula2)
+        for v in sheet.data_validations.dataValidation
+    }
     # OOXML leaves out the operator "between", its default.
     assert ("B17:C19", "whole", None, "0", str(MAX_COUNT)) in rules
     periods = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
@@ -118,12 +149,22 @@ def test_another_catalogue_builds_a_template_for_another_year(tmp_path):
     ("change", "message"),
     [
         (("schema = 1", "schema = 9"), "schema"),
-        (('sheet = "IKU 1 Rehabilitasi Sosial"',
-          'sheet = "IKU 1 Rehabilitasi Sosial Kabupaten"'), "31 karakter"),
+        (
+            (
+                'sheet = "IKU 1 Rehabilitasi Sosial"',
+                'sheet = "IKU 1 Rehabilitasi Sosial Kabupaten"',
+            ),
+            "31 karakter",
+        ),
         (("number = 2", "number = 1"), "nomor IKU tidak boleh kembar"),
         (("minimum = 76", "minimum = 95"), "urut"),
-        (("components = [\n    { name = \"Pendampingan\" },",
-          "components = [\n    { name = \"Pemberdayaan\" },"), "komponen tidak boleh kembar"),
+        (
+            (
+                'components = [\n    { name = "Pendampingan" },',
+                'components = [\n    { name = "Pemberdayaan" },',
+            ),
+            "komponen tidak boleh kembar",
+        ),
     ],
 )
 def test_bad_catalogue_is_refused_with_a_clear_error(tmp_path, change, message):
