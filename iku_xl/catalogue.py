@@ -1,8 +1,8 @@
 """The IKU catalogue: the indicators of one office and year, loaded from one data file.
 
-The catalogue is data (``iku_xl/data/catalogue_2020.toml`` by default). It is validated
-when loaded, and its order is meaningful: indicators in the order of the template's sheets
-and of the Rekap, components in the order of each input table's rows.
+The catalogue is data (``iku_xl/data/catalogue_2020.toml`` by default). It is
+validated when loaded, and its order is meaningful: indicators in the order of the
+template's sheets and of the Rekap, components in the order of each input table's rows.
 """
 
 from __future__ import annotations
@@ -23,7 +23,10 @@ DEFAULT_CATALOGUE = "catalogue_2020.toml"
 
 
 class Direction(Enum):
-    """How a realisasi compares with its target. Only higher-is-better is supported yet."""
+    """How a realisasi compares with its target.
+
+    Only higher-is-better is supported yet.
+    """
 
     HIGHER_IS_BETTER = "higher_is_better"
 
@@ -98,10 +101,13 @@ class Catalogue:
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
-    """Load and validate a catalogue file; the packaged 2020 catalogue when ``path`` is None.
+    """Load and validate a catalogue file.
+
+    The packaged 2020 catalogue when ``path`` is None.
 
     Raises:
-        CatalogueError: the file is missing, is not TOML, or breaks a rule of the schema.
+        CatalogueError: the file is missing, is not TOML, or breaks a rule of the
+            schema.
     """
     if path is None:
         raw = resources.files("iku_xl.data").joinpath(DEFAULT_CATALOGUE).read_bytes()
@@ -162,7 +168,8 @@ def _indicator(item: dict, where: str) -> Indicator:
     sheet = _text(item, "sheet", where)
     if len(sheet) > MAX_SHEET_NAME or FORBIDDEN_SHEET_CHARACTERS & set(sheet):
         raise CatalogueError(
-            f"{where}: nama lembar '{sheet}' harus paling banyak {MAX_SHEET_NAME} karakter "
+            f"{where}: nama lembar '{sheet}' harus paling banyak {MAX_SHEET_NAME} "
+            "karakter "
             "tanpa karakter [ ] : * ? / \\."
         )
     unit = _text(item, "unit", where)

@@ -1,7 +1,7 @@
 """The command line: ``iku-xl hitung``, ``iku-xl template`` and ``iku-xl demo``.
 
-What staff see is Indonesian; a mistake of theirs ends with a message and a non-zero exit
-code, never a traceback.
+What staff see is Indonesian; a mistake of theirs ends with a message and a non-zero
+exit code, never a traceback.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The workbook contract: the names and tables through which every workbook is read and
 written. Nothing in iku-xl uses a fixed cell address; the builder places the cells and
-names them, and both adapters find them again by these names (docs/workbook-contract.md).
+names them, and both adapters find them again by these names
+(docs/workbook-contract.md).
 """
 
 from __future__ import annotations
@@ -162,8 +163,9 @@ class Manifest:
 
 
 def manifest_rows(catalogue: Catalogue, chunk: int) -> list[tuple[str, str]]:
-    """The key/value rows the builder writes to the manifest; the catalogue's text is cut
-    into pieces of at most ``chunk`` characters, since a cell holds a limited text."""
+    """The key/value rows the builder writes to the manifest; the catalogue's text is
+    cut into pieces of at most ``chunk`` characters, since a cell holds a limited
+    text."""
     rows = [
         ("template_version", TEMPLATE_VERSION),
         ("catalogue_digest", catalogue.digest),
@@ -176,7 +178,9 @@ def manifest_rows(catalogue: Catalogue, chunk: int) -> list[tuple[str, str]]:
 
 
 def read_manifest(view: WorkbookView) -> Manifest:
-    """Read and check the manifest: the workbook must be an iku-xl template of this version.
+    """Read and check the manifest.
+
+    The workbook must be an iku-xl template of this version.
 
     Raises:
         WorkbookError: no manifest, another template version, or a damaged catalogue.
@@ -198,7 +202,8 @@ def read_manifest(view: WorkbookView) -> Manifest:
     if version != TEMPLATE_VERSION:
         raise WorkbookError(
             f"Buku kerja ini dibuat dari template iku-xl versi '{version}', sedangkan "
-            f"program ini memakai versi '{TEMPLATE_VERSION}'. Minta template terbaru ke "
+            f"program ini memakai versi '{TEMPLATE_VERSION}'. "
+            "Minta template terbaru ke "
             "Subbagian Perencanaan."
         )
     try:

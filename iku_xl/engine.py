@@ -1,13 +1,14 @@
 """The IKU engine: validate one Bidang sheet's raw inputs and compute its IKU.
 
-Pure Python over plain data; it imports no Excel library, so the Excel button, the CLI and
-consolidation cannot disagree. The arithmetic (see docs/domain.md):
+Pure Python over plain data; it imports no Excel library, so the Excel button, the CLI
+and consolidation cannot disagree. The arithmetic (see docs/domain.md):
 
 - IKU value (realisasi) = sum of numerators / sum of denominators: a ratio of sums;
 - capaian = realisasi / target, for higher-is-better indicators;
 - predikat = the band of the catalogue's scale that the capaian (in percent) falls in.
 
-Realisasi, target and capaian are fractions, as Excel stores percentages (0.8711 is 87,11%).
+Realisasi, target and capaian are fractions, as Excel stores percentages (0.8711 is
+87,11%).
 """
 
 from __future__ import annotations
@@ -87,7 +88,10 @@ class IndicatorInput:
 
 @dataclass(frozen=True)
 class IndicatorResult:
-    """What Hitung found for one IKU; percentages are fractions, None where not computed."""
+    """What Hitung found for one IKU.
+
+    Percentages are fractions, None where not computed.
+    """
 
     indicator: Indicator
     sheet: str
@@ -289,12 +293,16 @@ class _Checker:
         if not 0 < reading.number <= 1:
             hint = ""
             if 1 < reading.number <= 100:
-                hint = f" Apakah maksudnya {_plain(reading.number)}%? Ketik dengan tanda %."
+                hint = (
+                    f" Apakah maksudnya {_plain(reading.number)}%?"
+                    " Ketik dengan tanda %."
+                )
             self.add(
                 cell,
                 Rule.TARGET_OUT_OF_RANGE,
                 Severity.ERROR,
-                f"{where} berisi {_quote(cell.value)} (= {_plain(reading.number * 100)}%)."
+                f"{where} berisi {_quote(cell.value)} "
+                f"(= {_plain(reading.number * 100)}%)."
                 f" Target harus lebih dari 0% dan paling tinggi 100%.{hint}",
             )
             return None
@@ -367,8 +375,8 @@ class _Checker:
         return int(reading.number)
 
     def totals(self, numerator: int, denominator: int, indicator: Indicator) -> None:
-        # No row's numerator exceeds its denominator (checked per row), so neither do the
-        # sums; only a zero total is left to report.
+        # No row's numerator exceeds its denominator (checked per row), so neither do
+        # the sums; only a zero total is left to report.
         if denominator == 0:
             self.findings.append(
                 Finding(
@@ -377,8 +385,10 @@ class _Checker:
                     0,
                     Rule.ZERO_DENOMINATOR,
                     Severity.WARNING,
-                    f"Jumlah penyebut di lembar '{self.sheet}' adalah 0: IKU {indicator.number} "
-                    "tidak dapat dihitung (bukan 0% dan bukan 100%). Periksa penyebut setiap "
+                    f"Jumlah penyebut di lembar '{self.sheet}' adalah 0: "
+                    f"IKU {indicator.number} "
+                    "tidak dapat dihitung (bukan 0% dan bukan 100%). "
+                    "Periksa penyebut setiap "
                     "komponen.",
                 )
             )

@@ -1,8 +1,8 @@
 """The exceptions iku-xl raises for structural failures.
 
-Problems in cells are never raised: they become findings (see ``iku_xl.findings``). What
-raises is what stops a whole run: a catalogue that cannot be used, a workbook that is not
-ours or cannot be opened, an output that cannot be written.
+Problems in cells are never raised: they become findings (see ``iku_xl.findings``).
+What raises is what stops a whole run: a catalogue that cannot be used, a workbook that
+is not ours or cannot be opened, an output that cannot be written.
 """
 
 

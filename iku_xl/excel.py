@@ -1,9 +1,9 @@
 """The Excel adapter: what the Hitung IKU button runs, through xlwings.
 
-``hitung()`` is called by the template's VBA (``RunPython``) with no argument and takes the
-calling workbook; tests pass a book of xlwings' remote engine instead. Reads and writes go
-in whole blocks: each sheet's values are read once, and the number of calls does not grow
-with the number of rows.
+``hitung()`` is called by the template's VBA (``RunPython``) with no argument and takes
+the calling workbook; tests pass a book of xlwings' remote engine instead. Reads and
+writes go in whole blocks: each sheet's values are read once, and the number of calls
+does not grow with the number of rows.
 """
 
 from __future__ import annotations

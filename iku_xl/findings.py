@@ -1,4 +1,5 @@
-"""Findings: the problems and notes about cells, kept as data until an adapter shows them."""
+"""Findings: the problems and notes about cells, kept as data until an adapter shows
+them."""
 
 from __future__ import annotations
 

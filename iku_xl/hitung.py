@@ -1,4 +1,5 @@
-"""Hitung IKU: read a workbook through the contract, evaluate every IKU, plan the writes.
+"""Hitung IKU: read a workbook through the contract, evaluate every IKU, plan the
+writes.
 
 Both adapters (the Excel button in ``iku_xl.excel`` and files on disk in
 ``iku_xl.workbook_file``) call ``run`` and carry out what it returns.
@@ -45,7 +46,10 @@ class Outcome:
             if result.realisation is not None:
                 line += f", realisasi {format_percent(result.realisation)}"
             if result.achievement is not None:
-                line += f", capaian {format_percent(result.achievement)} ({result.predicate})"
+                line += (
+                    f", capaian {format_percent(result.achievement)} "
+                    f"({result.predicate})"
+                )
             if result.errors:
                 line += f", {len(result.errors)} kesalahan"
             lines.append(line)

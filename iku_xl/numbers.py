@@ -1,9 +1,10 @@
-"""The one reader of numbers typed by staff: cell values in, exact numbers or a refusal out.
+"""The one reader of numbers typed by staff: cell values in, exact numbers or a refusal
+out.
 
-Staff work with Indonesian regional settings: a dot groups thousands and a comma starts the
-decimals. Text cells are read by those rules and every conversion is recorded, so that
-"1.234" is one thousand two hundred and thirty-four and nothing is ever silently misread:
-what cannot be read unambiguously is refused with a reason.
+Staff work with Indonesian regional settings: a dot groups thousands and a comma starts
+the decimals. Text cells are read by those rules and every conversion is recorded, so
+that "1.234" is one thousand two hundred and thirty-four and nothing is ever silently
+misread: what cannot be read unambiguously is refused with a reason.
 
 The rules for text:
 
@@ -11,8 +12,8 @@ The rules for text:
   ignored; a space between groups of three digits groups thousands;
 - a dot followed by exactly three digits groups thousands ("1.234", "12.345.678");
 - a comma is the decimal separator ("12,5", "1.234,5");
-- a dot followed by other than three digits is read as an English decimal point ("12.5"),
-  and the conversion says so;
+- a dot followed by other than three digits is read as an English decimal point
+  ("12.5"), and the conversion says so;
 - a trailing "%" (with or without a space) divides by a hundred;
 - anything else ("1,234.5", "12a", "1..2") is not a number.
 """
@@ -26,8 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 
-# The largest count accepted: Kabupaten Malang has about 2.7 million residents, so a count
-# above a hundred million is a typing mistake, not data.
+# The largest count accepted: Kabupaten Malang has about 2.7 million residents, so a
+# count above a hundred million is a typing mistake, not data.
 MAX_COUNT = 100_000_000
 
 EXCEL_ERRORS = frozenset(
@@ -95,7 +96,8 @@ def is_blank(value: object) -> bool:
 
 
 def read_number(value: object) -> Reading:
-    """Read any cell value as an exact number, by the rules in this module's docstring."""
+    """Read any cell value as an exact number, by the rules in this module's
+    docstring."""
     if is_blank(value):
         return Reading(None, Problem.EMPTY)
     if isinstance(value, bool):

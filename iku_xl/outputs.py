@@ -131,14 +131,15 @@ def _summary_writes(
     rows_of_findings = [_finding_row(f) for f in findings]
     if len(rows_of_findings) > area.height:
         rest = len(rows_of_findings) - area.height + 1
-        rows_of_findings = rows_of_findings[: area.height - 1] + [
+        rows_of_findings = [
+            *rows_of_findings[: area.height - 1],
             [
                 None,
                 None,
                 None,
                 None,
                 f"... dan {rest} pesan lain; lihat area pesan di tiap lembar Bidang.",
-            ]
+            ],
         ]
     rows_of_findings += [
         [None] * area.width for _ in range(area.height - len(rows_of_findings))
@@ -159,7 +160,7 @@ def _finding_row(finding: Finding) -> list[object]:
 
 def _fit(lines: list[str], capacity: int, overflow: str) -> list[str | None]:
     if len(lines) > capacity:
-        lines = lines[: capacity - 1] + [overflow.format(len(lines) - capacity + 1)]
+        lines = [*lines[: capacity - 1], overflow.format(len(lines) - capacity + 1)]
     return lines + [None] * (capacity - len(lines))
 
 
@@ -173,7 +174,7 @@ def _runs(sheet: str, cells: Iterable[str]) -> list[Ref]:
     for column, rows in sorted(by_column.items()):
         ordered = sorted(rows)
         start = previous = ordered[0]
-        for row in ordered[1:] + [None]:
+        for row in [*ordered[1:], None]:
             if row is not None and row == previous + 1:
                 previous = row
                 continue

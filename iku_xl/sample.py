@@ -50,7 +50,8 @@ def sample_writes(workbook: FileWorkbook) -> list[Write]:
 
 
 def fill_sample(template: str | Path, target: str | Path) -> Path:
-    """Copy ``template`` to ``target`` with the sample data typed in (not yet computed)."""
+    """Copy ``template`` to ``target`` with the sample data typed in (not yet
+    computed)."""
     workbook = FileWorkbook(template)
     workbook.apply(sample_writes(workbook))
     return workbook.save(target)

@@ -1,8 +1,8 @@
-"""Build workbook_template.xlsm from a catalogue: sheets, named cells, tables, validation,
-protection, print setup, the Hitung IKU buttons and the VBA project.
+"""Build workbook_template.xlsm from a catalogue: sheets, named cells, tables,
+validation, protection, print setup, the Hitung IKU buttons and the VBA project.
 
-The cell positions below are the builder's alone: everything else finds the cells through
-the defined names of ``iku_xl.contract``.
+The cell positions below are the builder's alone: everything else finds the cells
+through the defined names of ``iku_xl.contract``.
 """
 
 from __future__ import annotations
@@ -226,7 +226,8 @@ def _instructions(sheet, catalogue: Catalogue, styles: _Styles) -> None:
         ("Cara mengisi", True),
         (
             "1. Buka lembar Bidang Anda (IKU 1 sampai IKU "
-            f"{len(catalogue.indicators)}). Hanya sel berwarna kuning yang dapat diisi.",
+            f"{len(catalogue.indicators)}). "
+            "Hanya sel berwarna kuning yang dapat diisi.",
             False,
         ),
         (
@@ -235,33 +236,40 @@ def _instructions(sheet, catalogue: Catalogue, styles: _Styles) -> None:
             False,
         ),
         (
-            "3. Isi jumlah Pembilang dan Penyebut setiap komponen dengan bilangan bulat 0 "
+            "3. Isi jumlah Pembilang dan Penyebut setiap komponen dengan "
+            "bilangan bulat 0 "
             "atau lebih. Sel kosong bukan nol: isi 0 bila memang tidak ada.",
             False,
         ),
         (
-            "4. Klik tombol 'Hitung IKU'. Nilai IKU, capaian, predikat dan status muncul di "
+            "4. Klik tombol 'Hitung IKU'. Nilai IKU, capaian, predikat dan status "
+            "muncul di "
             "blok Hasil perhitungan; kesalahan ditandai merah dan dijelaskan di Pesan "
             "pemeriksaan. Lembar Rekap IKU terisi untuk semua Bidang.",
             False,
         ),
         (
-            "5. Perbaiki yang ditandai, klik Hitung IKU lagi, simpan, lalu kirim berkas ini "
+            "5. Perbaiki yang ditandai, klik Hitung IKU lagi, simpan, lalu kirim "
+            "berkas ini "
             "ke Subbagian Perencanaan.",
             False,
         ),
         ("Apa yang dilakukan tombol Hitung IKU", True),
         (
-            "Tombol menjalankan Python (paket iku-xl, melalui xlwings) untuk memeriksa isian, "
-            "menghitung IKU = jumlah pembilang / jumlah penyebut x 100%, capaian = realisasi / "
+            "Tombol menjalankan Python (paket iku-xl, melalui xlwings) untuk "
+            "memeriksa isian, "
+            "menghitung IKU = jumlah pembilang / jumlah penyebut x 100%, "
+            "capaian = realisasi / "
             "target x 100%, dan predikat menurut skala "
             f"{catalogue.scale.name}. Isian Anda tidak pernah diubah.",
             False,
         ),
         ("Bila makro diblokir", True),
         (
-            "Bila muncul pita kuning 'SECURITY WARNING' atau merah 'SECURITY RISK', tutup "
-            "berkas, klik kanan berkas di File Explorer, pilih Properties, centang Unblock, "
+            "Bila muncul pita kuning 'SECURITY WARNING' atau merah 'SECURITY RISK', "
+            "tutup "
+            "berkas, klik kanan berkas di File Explorer, pilih Properties, "
+            "centang Unblock, "
             "klik OK, lalu buka lagi dan klik Enable Content.",
             False,
         ),
@@ -271,7 +279,8 @@ def _instructions(sheet, catalogue: Catalogue, styles: _Styles) -> None:
             False,
         ),
         (
-            "Bila muncul pesan bahwa Python tidak ditemukan, pasang Python dan iku-xl sesuai "
+            "Bila muncul pesan bahwa Python tidak ditemukan, pasang Python dan "
+            "iku-xl sesuai "
             "README, atau isi lokasi pythonw.exe pada lembar tersembunyi xlwings.conf "
             "(Interpreter_Win).",
             False,
@@ -362,7 +371,10 @@ def _bidang(
     first = MESSAGE_ROW + 1
     workbook.define_name(
         name_of(number, Field.MESSAGES),
-        f"={_quoted(indicator.sheet)}!{xl_range_abs(first, OUTPUT_LABEL_COL, first + MESSAGE_ROWS - 1, OUTPUT_LABEL_COL)}",
+        f"={_quoted(indicator.sheet)}!"
+        + xl_range_abs(
+            first, OUTPUT_LABEL_COL, first + MESSAGE_ROWS - 1, OUTPUT_LABEL_COL
+        ),
     )
     _print_setup(sheet, landscape=True)
     sheet.protect()

@@ -32,8 +32,8 @@ VBA_PROJECT_STREAM = bytes.fromhex("CC61FFFF000100")
 def module_source() -> str:
     """Our standard module: the Sub the button runs, which hands over to Python.
 
-    Sheets are protected without a password; the Sub lifts protection while Python writes
-    outputs and puts it back afterwards, even when Python fails.
+    Sheets are protected without a password; the Sub lifts protection while Python
+    writes outputs and puts it back afterwards, even when Python fails.
     """
     lines = [
         f'Attribute VB_Name = "{MODULE_NAME}"',
@@ -53,7 +53,8 @@ def module_source() -> str:
         "    For Each Sheet In ThisWorkbook.Worksheets",
         "        If Sheet.Visible = xlSheetVisible Then",
         "            If Protect Then",
-        "                Sheet.Protect DrawingObjects:=True, Contents:=True, Scenarios:=True",
+        "                Sheet.Protect DrawingObjects:=True, Contents:=True, "
+        "Scenarios:=True",
         "            Else",
         "                Sheet.Unprotect",
         "            End If",

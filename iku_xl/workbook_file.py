@@ -105,7 +105,8 @@ class FileWorkbook:
                         cell.fill = fill
 
     def save(self, target: str | Path | None = None) -> Path:
-        """Write the workbook to ``target`` (default: where it came from), atomically."""
+        """Write the workbook to ``target`` (default: where it came from),
+        atomically."""
         target = Path(target) if target is not None else self.path
         folder = target.parent if str(target.parent) else Path(".")
         try:
@@ -151,12 +152,14 @@ def hitung_file(path: str | Path, output: str | Path | None = None) -> Outcome:
     """Hitung on a workbook on disk: to ``output`` if given, else replacing ``path``.
 
     Raises:
-        WorkbookError: the file cannot be used. OutputError: the result cannot be written.
+        WorkbookError: the file cannot be used.
+        OutputError: the result cannot be written.
     """
     target = Path(output) if output is not None else Path(path)
     if target.suffix.lower() != Path(path).suffix.lower():
         raise OutputError(
-            f"Berkas keluaran '{target}' harus berakhiran {Path(path).suffix}, sama dengan "
+            f"Berkas keluaran '{target}' harus berakhiran {Path(path).suffix}, "
+            "sama dengan "
             "berkas masukan, agar isinya (termasuk makro) tetap utuh."
         )
     workbook = FileWorkbook(path)
@@ -189,7 +192,8 @@ def _open(path: Path, data_only: bool) -> Workbook:
         TypeError,
     ) as err:
         raise WorkbookError(
-            f"Berkas '{path.name}' tidak dapat dibuka sebagai buku kerja Excel: rusak atau "
+            f"Berkas '{path.name}' tidak dapat dibuka sebagai buku kerja Excel: "
+            "rusak atau "
             f"bukan berkas Excel ({type(err).__name__})."
         ) from err
 

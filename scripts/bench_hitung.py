@@ -1,11 +1,13 @@
-"""Benchmark of Hitung IKU through xlwings' remote engine, measured against a baseline in
-the same run.
+"""Benchmark of Hitung IKU through xlwings' remote engine, measured against a baseline
+in the same run.
 
 Prints:
-- the median whole-process time of one Hitung on a full-template payload (a Python process
-  that loads the payload, makes the remote-engine Book and runs iku_xl.excel.hitung), as a
-  ratio to the median of `python -c "import xlwings"` (target: 1.3 or less);
-- the number of recorded xlwings actions for 5 and for 500 component rows (must be equal).
+- the median whole-process time of one Hitung on a full-template payload (a Python
+  process that loads the payload, makes the remote-engine Book and runs
+  iku_xl.excel.hitung), as a ratio to the median of `python -c "import xlwings"`
+  (target: 1.3 or less);
+- the number of recorded xlwings actions for 5 and for 500 component rows (must be
+  equal).
 
     .venv/bin/python scripts/bench_hitung.py [--runs 9]
 """

@@ -1,9 +1,10 @@
 """Rebuild workbook_template.xlsm from the catalogue (default: the packaged 2020 one).
 
-    .venv/bin/python scripts/build_template.py [KATALOG.toml] [-o workbook_template.xlsm]
+    .venv/bin/python scripts/build_template.py [KATALOG.toml] \\
+        [-o workbook_template.xlsm]
 
-Run it after any change to the catalogue, the contract, the layout or the xlwings pin, and
-commit the result; tests/test_template.py fails while the committed file is stale.
+Run it after any change to the catalogue, the contract, the layout or the xlwings pin,
+and commit the result; tests/test_template.py fails while the committed file is stale.
 """
 
 import sys

@@ -2,8 +2,8 @@
 
 import os
 
-# xlwings' remote engine (PolyForm Noncommercial, which covers government use) needs this
-# before xlwings is first imported.
+# xlwings' remote engine (PolyForm Noncommercial, which covers government use) needs
+# this before xlwings is first imported.
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import shutil

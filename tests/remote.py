@@ -15,7 +15,8 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 
 def payload_from_file(path: str | Path) -> dict:
-    """What the VBA client would send for this workbook: names, sheets, values, tables."""
+    """What the VBA client would send for this workbook: names, sheets, values,
+    tables."""
     book = openpyxl.load_workbook(path, data_only=True, keep_vba=True)
     index = {sheet.title: position for position, sheet in enumerate(book.worksheets)}
     names = []

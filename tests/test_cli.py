@@ -35,7 +35,7 @@ def test_hitung_with_problems_exits_1_and_lists_them(template_copy, capsys):
 def test_hitung_with_output_leaves_the_input_untouched(template_copy, tmp_path, capsys):
     fill(template_copy, {1: valid_inputs(1, IKU1_ROWS)})
     before = hashlib.sha256(template_copy.read_bytes()).hexdigest()
-    code, out, _ = run(
+    code, _, _ = run(
         capsys, "hitung", str(template_copy), "-o", str(tmp_path / "o.xlsm")
     )
     assert code == 0
@@ -68,7 +68,7 @@ def test_text_file_under_an_excel_name_exits_2_without_traceback(tmp_path, capsy
 
 def test_template_command_builds_a_template_from_a_catalogue(tmp_path, capsys):
     target = tmp_path / "baru.xlsm"
-    code, out, _ = run(capsys, "template", "-o", str(target))
+    code, _, _ = run(capsys, "template", "-o", str(target))
     assert code == 0 and target.is_file()
 
 

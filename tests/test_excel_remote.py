@@ -1,5 +1,6 @@
-"""The Hitung IKU button's entry point, driven through xlwings' remote engine with payloads
-shaped like those of xlwings' VBA client; the recorded actions are what Excel would do."""
+"""The Hitung IKU button's entry point, driven through xlwings' remote engine with
+payloads shaped like those of xlwings' VBA client; the recorded actions are what Excel
+would do."""
 
 import pytest
 

@@ -1,4 +1,5 @@
-"""Hitung on a workbook on disk: the values a hand calculation gives, and nothing lost."""
+"""Hitung on a workbook on disk: the values a hand calculation gives, and nothing
+lost."""
 
 import hashlib
 import os

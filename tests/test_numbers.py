@@ -1,4 +1,5 @@
-"""The number reader: Indonesian separators read right, ambiguity refused, never misread."""
+"""The number reader: Indonesian separators read right, ambiguity refused, never
+misread."""
 
 import datetime as dt
 from decimal import Decimal

@@ -1,4 +1,5 @@
-"""The template: built from the catalogue, committed, and holding the workbook contract."""
+"""The template: built from the catalogue, committed, and holding the workbook
+contract."""
 
 import openpyxl
 import pytest

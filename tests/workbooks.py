@@ -21,8 +21,9 @@ IDENTITY = {
 def fill(path: Path, sheets: dict[int, dict], target: Path | None = None) -> Path:
     """Type values into the workbook at ``path`` (saved to ``target`` or in place).
 
-    ``sheets`` maps an IKU number to its inputs: any of year, period, target, name, nip,
-    date, and rows, a list of (numerator, denominator) or (numerator, denominator, note).
+    ``sheets`` maps an IKU number to its inputs: any of year, period, target, name,
+    nip, date, and rows, a list of (numerator, denominator) or (numerator, denominator,
+    note).
     """
     workbook = FileWorkbook(path)
     writes = []
@@ -54,7 +55,8 @@ def valid_inputs(number: int, rows: list[tuple], target: object = 0.9) -> dict:
 
 
 def catalogue_with_rows(rows: int, folder: Path) -> Path:
-    """The packaged catalogue with IKU 1 given ``rows`` component rows, written to folder."""
+    """The packaged catalogue with IKU 1 given ``rows`` component rows, written to
+    folder."""
     from importlib import resources
 
     from iku_xl.catalogue import DEFAULT_CATALOGUE
