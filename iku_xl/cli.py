@@ -12,14 +12,17 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from iku_xl.catalogue import load_catalogue
+from iku_xl.consolidation import Consolidation
 from iku_xl.engine import Status
 from iku_xl.errors import IkuXlError
 from iku_xl.findings import Severity
 from iku_xl.formatting import format_count, format_percent
 from iku_xl.hitung import EXIT_UNUSABLE, Outcome
+from iku_xl.konsolidasi import consolidation_json, run_consolidation
 from iku_xl.sample import fill_sample
 from iku_xl.template import build_template
 from iku_xl.workbook_file import hitung_file
@@ -33,6 +36,8 @@ STATUS_STYLE = {
     Status.NOT_FILLED: "dim",
     Status.NOT_COMPUTABLE: "yellow",
     Status.HAS_ERRORS: "red",
+    Status.NOT_SUBMITTED: "yellow",
+    Status.CONFLICT: "red",
 }
 
 # Off a terminal (a pipe, a log) rich would assume 80 columns and cut the Rekap table.
@@ -118,6 +123,63 @@ def demo(template_path: Path, folder: Path) -> None:
     sys.exit(outcome.exit_code)
 
 
+@cli.command(help="Gabungkan buku kerja dari semua Bidang menjadi satu Rekap IKU.")
+@click.argument("lokasi", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--keluaran",
+    "output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Berkas Rekap (.xlsx) yang ditulis.",
+)
+@click.option("--tahun", type=int, help="Tahun yang dikonsolidasi.")
+@click.option("--periode", help="Periode: TW I, TW II, TW III, TW IV atau Tahunan.")
+@click.option(
+    "--ambil-terbaru",
+    "take_latest",
+    is_flag=True,
+    help="Bila dua kiriman berbeda, pakai yang terbaru.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Cetak hasil sebagai JSON.")
+@click.option(
+    "-k",
+    "--katalog",
+    type=click.Path(path_type=Path),
+    help="Katalog template yang dikonsolidasi (bawaan: katalog 2020).",
+)
+def konsolidasi(
+    lokasi: tuple[Path, ...],
+    output: Path,
+    tahun: int | None,
+    periode: str | None,
+    take_latest: bool,
+    as_json: bool,
+    katalog: Path | None,
+) -> None:
+    with Progress(console=errors, transient=True, disable=as_json) as progress:
+        task = progress.add_task("Membaca berkas", total=None)
+
+        def advance(total: int, report: object) -> None:
+            progress.update(task, total=total, advance=1)
+
+        result = run_consolidation(
+            list(lokasi),
+            output,
+            load_catalogue(katalog),
+            tahun,
+            periode,
+            take_latest,
+            on_file=advance,
+        )
+    if as_json:
+        console.print_json(data=consolidation_json(result), ensure_ascii=False)
+    else:
+        show_consolidation(result)
+        console.print(f"Rekap ditulis ke {output}.")
+    sys.exit(result.exit_code)
+
+
 def show(outcome: Outcome) -> None:
     """Print the Rekap IKU table and every finding."""
     table = Table(
@@ -156,6 +218,73 @@ def show(outcome: Outcome) -> None:
     console.print(f"Skala predikat: {outcome.catalogue.scale.name}.")
     findings = [f for r in outcome.results for f in r.findings]
     for finding in findings:
+        colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(
+            finding.severity, "cyan"
+        )
+        console.print(f"[{colour}]{finding.line()}[/]", soft_wrap=True)
+
+
+def show_consolidation(result: Consolidation) -> None:
+    """Print the consolidated Rekap, the files that could not be used and every finding."""
+    period = f"{result.year or '-'} {result.period or ''}".strip()
+    table = Table(title=f"Konsolidasi IKU {result.catalogue.office}, {period}")
+    for header in (
+        "IKU",
+        "Bidang",
+        "Realisasi",
+        "Target",
+        "Capaian",
+        "Predikat",
+        "Status",
+        "Berkas",
+    ):
+        table.add_column(header)
+    for entry in result.entries:
+        r = entry.chosen.result if entry.chosen is not None else None
+        table.add_row(
+            str(entry.indicator.number),
+            entry.indicator.division,
+            format_percent(r.realisation if r else None),
+            format_percent(r.target if r else None),
+            format_percent(r.achievement if r else None),
+            (r.predicate if r else None) or "-",
+            f"[{STATUS_STYLE.get(entry.status, 'red')}]{entry.status.value}[/]",
+            entry.chosen.file
+            if entry.chosen
+            else ", ".join(s.file for s in entry.candidates) or "-",
+        )
+    console.print(table)
+    for entry in result.entries:
+        if entry.status is Status.CONFLICT:
+            conflict = Table(title=f"Konflik IKU {entry.indicator.number}")
+            for header in (
+                "Berkas",
+                "Pengisi",
+                "Tanggal",
+                "Pembilang",
+                "Penyebut",
+                "Realisasi",
+            ):
+                conflict.add_column(header)
+            for s in entry.candidates:
+                conflict.add_row(
+                    s.file,
+                    s.filler or "-",
+                    s.filled_on or "-",
+                    format_count(s.result.numerator),
+                    format_count(s.result.denominator),
+                    format_percent(s.result.realisation),
+                )
+            console.print(conflict)
+    used = sum(f.usable for f in result.files)
+    console.print(f"{used} dari {len(result.files)} berkas dipakai.")
+    for report in result.files:
+        if not report.usable:
+            console.print(
+                f"[red]Tidak dapat dipakai[/] {report.name}: {report.reason}",
+                soft_wrap=True,
+            )
+    for finding in result.findings:
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(
             finding.severity, "cyan"
         )

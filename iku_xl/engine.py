@@ -51,6 +51,9 @@ class Status(Enum):
     NOT_FILLED = "Belum diisi"
     NOT_COMPUTABLE = "Tidak dapat dihitung"
     HAS_ERRORS = "Ada kesalahan"
+    # Only consolidation gives these: no workbook sent the IKU, or two sent it differently.
+    NOT_SUBMITTED = "Belum dikirim"
+    CONFLICT = "Konflik"
 
 
 @dataclass(frozen=True)

@@ -20,3 +20,7 @@ class WorkbookError(IkuXlError):
 
 class OutputError(IkuXlError):
     """A result cannot be written to the requested place."""
+
+
+class SelectionError(IkuXlError):
+    """Consolidation was asked for an impossible or ambiguous selection of periods."""

@@ -36,6 +36,14 @@ class Rule(Enum):
     TARGET_OUT_OF_RANGE = "target_out_of_range"
     FILLER_MISSING = "filler_missing"
     TEXT_CONVERTED = "text_converted"
+    # Consolidation of many workbooks.
+    FILE_UNUSABLE = "file_unusable"
+    STORED_OUTPUT_DIFFERS = "stored_output_differs"
+    NEVER_COMPUTED = "never_computed"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    NOT_SUBMITTED = "not_submitted"
+    OUTSIDE_SELECTION = "outside_selection"
 
 
 @dataclass(frozen=True)

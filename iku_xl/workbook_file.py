@@ -6,9 +6,6 @@ step, so a failed run never leaves a half-written workbook behind.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
+from iku_xl.atomic import write_atomically
 from iku_xl.contract import Ref
 from iku_xl.errors import OutputError, WorkbookError
 from iku_xl.hitung import Outcome, run
@@ -105,28 +103,9 @@ class FileWorkbook:
                         cell.fill = fill
 
     def save(self, target: str | Path | None = None) -> Path:
-        """Write the workbook to ``target`` (default: where it came from),
-        atomically."""
+        """Write the workbook to ``target`` (default: its own path), atomically."""
         target = Path(target) if target is not None else self.path
-        folder = target.parent if str(target.parent) else Path(".")
-        try:
-            handle, temporary = tempfile.mkstemp(
-                prefix=".iku-xl-", suffix=target.suffix, dir=folder
-            )
-        except OSError as err:
-            raise OutputError(
-                f"Tidak dapat menulis ke folder '{folder}': {err}"
-            ) from err
-        os.close(handle)
-        try:
-            self.book.save(temporary)
-            os.replace(temporary, target)
-        except OSError as err:
-            raise OutputError(f"Tidak dapat menulis '{target}': {err}") from err
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-        return target
+        return write_atomically(target, lambda temporary: self.book.save(temporary))
 
     def _cached_book(self) -> Workbook:
         if self._cached is None:

@@ -1,0 +1,37 @@
+"""Atomic replacement of a file: write beside it, then swap it in one step."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from iku_xl.errors import OutputError
+
+
+def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
+    """Call ``write`` on a temporary file in ``target``'s folder, then rename it to
+    ``target``. On any failure no temporary file is left and ``target`` is untouched.
+
+    Raises:
+        OutputError: the folder or the target cannot be written.
+    """
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=".iku-xl-", suffix=target.suffix, dir=folder
+        )
+    except OSError as err:
+        raise OutputError(f"Tidak dapat menulis ke folder '{folder}': {err}") from err
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, target)
+    except OSError as err:
+        raise OutputError(f"Tidak dapat menulis '{target}': {err}") from err
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    return target

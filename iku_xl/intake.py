@@ -1,0 +1,330 @@
+"""Intake for consolidation: find the workbooks, open each one safely, identify it, and
+turn it into submissions recomputed from its raw inputs.
+
+Stored outputs are never trusted: every IKU is evaluated again by the engine, and where
+the values a workbook stored differ, that is said (its inputs changed after the last
+Hitung). A file that cannot be used never stops the run; it is reported with its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import math
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from iku_xl.catalogue import Catalogue, Indicator
+from iku_xl.contract import (
+    Field,
+    WorkbookView,
+    name_of,
+    read_inputs,
+    read_manifest,
+)
+from iku_xl.engine import IndicatorInput, IndicatorResult, Status, evaluate
+from iku_xl.errors import IkuXlError
+from iku_xl.findings import Finding, Rule, Severity
+from iku_xl.numbers import is_blank, read_number
+from iku_xl.outputs import output_values
+from iku_xl.reader import CalamineView
+
+log = logging.getLogger(__name__)
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 16
+HASH_CHUNK = 1 << 20
+COMPARED_OUTPUTS = (
+    Field.NUMERATOR,
+    Field.DENOMINATOR,
+    Field.REALISATION,
+    Field.ACHIEVEMENT,
+    Field.STATUS,
+)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One IKU for one Tahun and Periode, as one workbook sent it, recomputed."""
+
+    indicator: Indicator
+    result: IndicatorResult
+    rows: tuple[tuple[object, object, object, object], ...]
+    fingerprint: tuple
+    file: str
+    sheet: str
+    filler: str | None
+    filled_on: str | None
+    modified: float
+
+    @property
+    def key(self) -> tuple[int | None, str | None]:
+        """The Tahun and Periode this submission is for."""
+        return self.result.year, self.result.period
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What intake found in one file: its identity, its submissions, or why it is unusable."""
+
+    path: str
+    name: str
+    size: int
+    sha256: str
+    usable: bool
+    reason: str
+    template_version: str | None = None
+    sheets: tuple[str, ...] = ()
+    fillers: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    submissions: tuple[Submission, ...] = ()
+    findings: tuple[Finding, ...] = field(default_factory=tuple)
+
+
+def find_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Every file named, and every file under every folder named, sorted, each once."""
+    found: dict[Path, None] = {}
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                found.setdefault(child, None)
+        else:
+            found.setdefault(path, None)
+    return list(found)
+
+
+def inspect_all(
+    paths: list[Path],
+    catalogue: Catalogue,
+    progress: Callable[[FileReport], None] | None = None,
+) -> list[FileReport]:
+    """Inspect every file, in parallel when there are many; reports in the order of paths.
+
+    A file whose reader brings its worker process down is reported as unusable; the
+    others are still read.
+    """
+    reports: dict[Path, FileReport] = {}
+
+    def done(path: Path, report: FileReport) -> None:
+        reports[path] = report
+        if progress is not None:
+            progress(report)
+
+    if len(paths) < PARALLEL_FROM:
+        for path in paths:
+            done(path, inspect(path, catalogue))
+    else:
+        _inspect_in_workers(paths, catalogue, done)
+    return [reports[path] for path in paths]
+
+
+def inspect(path: Path, catalogue: Catalogue) -> FileReport:
+    """Everything intake learns from one file; never raises for a problem of the file."""
+    try:
+        size, digest = path.stat().st_size, _sha256(path)
+    except OSError as err:
+        return FileReport(
+            str(path),
+            path.name,
+            0,
+            "",
+            False,
+            f"Berkas tidak dapat dibaca: {err.strerror or err}.",
+        )
+    identity = dict(path=str(path), name=path.name, size=size, sha256=digest)
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return FileReport(
+            **identity,
+            usable=False,
+            reason="Bukan buku kerja Excel (.xlsx atau .xlsm).",
+        )
+    try:
+        return _read(path, catalogue, identity)
+    except IkuXlError as err:
+        return FileReport(**identity, usable=False, reason=str(err))
+    except Exception as err:
+        log.debug("unexpected failure reading %s", path, exc_info=True)
+        return FileReport(
+            **identity,
+            usable=False,
+            reason=f"Berkas tidak dapat dibaca ({type(err).__name__}).",
+        )
+
+
+def _read(path: Path, catalogue: Catalogue, identity: dict) -> FileReport:
+    view = CalamineView(path)
+    manifest = read_manifest(view)
+    if manifest.catalogue.digest != catalogue.digest:
+        return FileReport(
+            **identity,
+            usable=False,
+            template_version=manifest.template_version,
+            reason=f"Dibuat dari template lain (katalog {manifest.catalogue.office} tahun "
+            f"{manifest.catalogue.year}, sidik {manifest.catalogue.digest[:12]}), "
+            "bukan template yang sedang dikonsolidasi.",
+        )
+    modified = path.stat().st_mtime
+    submissions, findings = [], []
+    for inputs in read_inputs(view, catalogue):
+        result = evaluate(inputs, catalogue)
+        if result.status is Status.NOT_FILLED:
+            continue
+        stored = _stored_output_findings(view, result)
+        result_findings = tuple(
+            f.in_file(path.name) for f in (*result.findings, *stored)
+        )
+        findings += result_findings
+        submissions.append(
+            Submission(
+                indicator=inputs.indicator,
+                result=result,
+                rows=tuple(
+                    (
+                        r.component.value,
+                        r.numerator.value,
+                        r.denominator.value,
+                        r.note.value,
+                    )
+                    for r in inputs.rows
+                ),
+                fingerprint=_fingerprint(inputs),
+                file=path.name,
+                sheet=inputs.sheet,
+                filler=_text(inputs.filler_name.value),
+                filled_on=_text(inputs.filled_on.value),
+                modified=modified,
+            )
+        )
+    used = tuple(s.sheet for s in submissions)
+    return FileReport(
+        **identity,
+        usable=True,
+        reason=f"{len(submissions)} IKU terisi."
+        if submissions
+        else "Tidak ada IKU terisi.",
+        template_version=manifest.template_version,
+        sheets=used,
+        fillers=tuple(dict.fromkeys(s.filler for s in submissions if s.filler)),
+        dates=tuple(dict.fromkeys(s.filled_on for s in submissions if s.filled_on)),
+        submissions=tuple(submissions),
+        findings=tuple(findings),
+    )
+
+
+def _stored_output_findings(
+    view: WorkbookView, result: IndicatorResult
+) -> list[Finding]:
+    number = result.indicator.number
+    recomputed = output_values(result)
+    stored = {}
+    for field_ in COMPARED_OUTPUTS:
+        ref = view.name_ref(name_of(number, field_))
+        stored[field_] = view.read(ref)[0][0] if ref is not None else None
+    if is_blank(stored[Field.STATUS]):
+        return [
+            Finding(
+                result.sheet,
+                None,
+                None,
+                Rule.NEVER_COMPUTED,
+                Severity.NOTE,
+                f"IKU {number} di lembar '{result.sheet}' belum pernah dihitung di "
+                "Excel (tombol Hitung IKU belum diklik); dihitung di sini.",
+            )
+        ]
+    differing = [
+        f.value for f in COMPARED_OUTPUTS if not _same(stored[f], recomputed[f])
+    ]
+    if not differing:
+        return []
+    return [
+        Finding(
+            result.sheet,
+            None,
+            None,
+            Rule.STORED_OUTPUT_DIFFERS,
+            Severity.WARNING,
+            f"Nilai tersimpan IKU {number} di lembar '{result.sheet}' ({', '.join(differing)}) "
+            "berbeda dengan hasil hitung ulang: isian diubah setelah Hitung IKU terakhir. "
+            "Yang dipakai adalah hasil hitung ulang.",
+        )
+    ]
+
+
+def _same(stored: object, recomputed: object) -> bool:
+    if is_blank(stored) and recomputed is None:
+        return True
+    if isinstance(recomputed, int | float) and isinstance(stored, int | float):
+        return math.isclose(stored, recomputed, rel_tol=1e-9, abs_tol=1e-12)
+    return stored == recomputed
+
+
+def _fingerprint(inputs: IndicatorInput) -> tuple:
+    """The numbers a submission states: equal fingerprints are an identical duplicate."""
+    cells = [
+        inputs.target,
+        *(c for r in inputs.rows for c in (r.numerator, r.denominator)),
+    ]
+    return tuple(_normalised(c.value) for c in cells)
+
+
+def _normalised(value: object) -> object:
+    reading = read_number(value)
+    if reading.number is not None:
+        return reading.number.normalize()
+    return None if is_blank(value) else str(value)
+
+
+def _text(value: object) -> str | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | Decimal) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _inspect_in_workers(
+    paths: list[Path], catalogue: Catalogue, done: Callable[[Path, FileReport], None]
+) -> None:
+    finished: set[Path] = set()
+    try:
+        with ProcessPoolExecutor() as pool:
+            futures = {pool.submit(inspect, path, catalogue): path for path in paths}
+            for future, path in futures.items():
+                done(path, future.result())
+                finished.add(path)
+    except BrokenProcessPool:
+        # A reader aborted its process. Read what is left one file per process, so that
+        # the file that does it again is found and reported, and the rest still read.
+        for path in (p for p in paths if p not in finished):
+            try:
+                with ProcessPoolExecutor(max_workers=1) as single:
+                    report = single.submit(inspect, path, catalogue).result()
+            except BrokenProcessPool:
+                report = FileReport(
+                    str(path),
+                    path.name,
+                    path.stat().st_size,
+                    _sha256(path),
+                    False,
+                    "Pembaca berkas berhenti mendadak: berkas kemungkinan rusak.",
+                )
+            done(path, report)

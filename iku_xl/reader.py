@@ -1,0 +1,108 @@
+"""A fast, read-only view of a workbook on disk, for consolidation: python-calamine reads
+cell values and tables, and the defined names come from the workbook part itself (calamine
+does not read names), parsed with defusedxml."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from defusedxml import DefusedXmlException, ElementTree
+from python_calamine import CalamineError, CalamineWorkbook
+
+from iku_xl.contract import Ref
+from iku_xl.errors import WorkbookError
+
+WORKBOOK_PART = "xl/workbook.xml"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_SHEET_REFERENCE = re.compile(
+    r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]{1,3}\$?\d+"
+    r"(?::\$?[A-Z]{1,3}\$?\d+)?)$"
+)
+
+
+class CalamineView:
+    """A workbook on disk seen through the contract (implements WorkbookView)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.names = defined_names(self.path)
+        try:
+            self.book = CalamineWorkbook.from_path(str(self.path), load_tables=True)
+        except (CalamineError, OSError, ValueError) as err:
+            raise WorkbookError(
+                f"Berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja Excel: "
+                f"rusak atau bukan berkas Excel ({type(err).__name__})."
+            ) from err
+        self._sheets: dict[str, list[list[object]]] = {}
+
+    def name_ref(self, name: str) -> Ref | None:
+        return self.names.get(name)
+
+    def table_ref(self, table: str) -> Ref | None:
+        if table not in self.book.table_names:
+            return None
+        found = self.book.get_table_by_name(table)
+        (first_row, first_col), (last_row, last_col) = found.start, found.end
+        return Ref(
+            found.sheet,
+            first_row + 1,
+            first_col + 1,
+            last_row - first_row + 1,
+            last_col - first_col + 1,
+        )
+
+    def read(self, ref: Ref) -> list[list[object]]:
+        values = self._sheet(ref.sheet)
+        rows = []
+        for r in range(ref.row - 1, ref.row - 1 + ref.height):
+            source = values[r] if r < len(values) else []
+            rows.append(
+                [
+                    _value(source[c]) if c < len(source) else None
+                    for c in range(ref.column - 1, ref.column - 1 + ref.width)
+                ]
+            )
+        return rows
+
+    def _sheet(self, sheet: str) -> list[list[object]]:
+        if sheet not in self._sheets:
+            try:
+                found = self.book.get_sheet_by_name(sheet)
+                self._sheets[sheet] = found.to_python(skip_empty_area=False)
+            except (CalamineError, ValueError) as err:
+                raise WorkbookError(
+                    f"Lembar '{sheet}' di '{self.path.name}' tidak dapat dibaca "
+                    f"({type(err).__name__})."
+                ) from err
+        return self._sheets[sheet]
+
+
+def defined_names(path: Path) -> dict[str, Ref]:
+    """The workbook-scope defined names that point at one rectangle of one sheet."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            root = ElementTree.fromstring(package.read(WORKBOOK_PART))
+    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError) as err:
+        raise WorkbookError(
+            f"Berkas '{path.name}' bukan buku kerja Excel yang utuh: {type(err).__name__}."
+        ) from err
+    except DefusedXmlException as err:
+        raise WorkbookError(
+            f"Berkas '{path.name}' berisi XML yang tidak aman atau rusak."
+        ) from err
+    names = {}
+    for element in root.iter(f"{_MAIN_NS}definedName"):
+        if element.get("localSheetId") is not None or not element.text:
+            continue
+        match = _SHEET_REFERENCE.match(element.text.strip())
+        if match:
+            sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
+            names[element.get("name")] = Ref.parse(sheet, match.group(3))
+    return names
+
+
+def _value(value: object) -> object:
+    # calamine gives "" for an empty cell inside the used area; the engine wants None.
+    return None if value == "" else value
