@@ -325,8 +325,12 @@ def _indonesian(err: click.ClickException) -> str:
     if isinstance(err, click.NoSuchOption):
         return f"opsi '{err.option_name}' tidak dikenal."
     if isinstance(err, click.MissingParameter):
-        name = err.param.name if err.param is not None else "?"
-        return f"'{name.upper()}' belum diberikan."
+        param = err.param
+        if isinstance(param, click.Option):
+            name = "/".join(param.opts)
+        else:
+            name = param.name.upper() if param is not None else "?"
+        return f"'{name}' belum diberikan."
     if isinstance(err, click.BadParameter):
         return f"nilai tidak sah: {err.message}"
     if isinstance(err, click.UsageError):

@@ -63,10 +63,7 @@ def consolidate(
         SelectionError: several periods and no choice, or a period that is not one of
             the template's.
     """
-    if period is not None and period not in PERIODS:
-        raise SelectionError(
-            f"Periode '{period}' tidak dikenal. Pilih salah satu: {', '.join(PERIODS)}."
-        )
+    check_period(period)
     submissions = [s for f in files for s in f.submissions]
     findings = [finding for f in files for finding in f.findings]
     placed = [s for s in submissions if None not in s.key]
@@ -126,6 +123,18 @@ def consolidate(
         tuple(files),
         tuple(findings),
     )
+
+
+def check_period(period: str | None) -> None:
+    """Refuse a period that is not one of the template's.
+
+    Raises:
+        SelectionError: ``period`` is not None and not one of PERIODS.
+    """
+    if period is not None and period not in PERIODS:
+        raise SelectionError(
+            f"Periode '{period}' tidak dikenal. Pilih salah satu: {', '.join(PERIODS)}."
+        )
 
 
 def _entry(

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from iku_xl.catalogue import Catalogue
-from iku_xl.consolidation import Consolidation, consolidate
+from iku_xl.consolidation import Consolidation, check_period, consolidate
 from iku_xl.errors import OutputError, SelectionError
 from iku_xl.intake import FileReport, find_files, inspect_all
 from iku_xl.rekap import tables, write_rekap
@@ -34,6 +34,7 @@ def run_consolidation(
         SelectionError: a path is missing, nothing was found, or the periods are ambiguous.
         OutputError: the Rekap cannot be written.
     """
+    check_period(period)
     if output.suffix.lower() != REKAP_SUFFIX:
         raise OutputError(f"Berkas Rekap '{output}' harus berakhiran {REKAP_SUFFIX}.")
     missing = [str(p) for p in paths if not p.exists()]

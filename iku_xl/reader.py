@@ -86,7 +86,8 @@ def defined_names(path: Path) -> dict[str, Ref]:
             root = ElementTree.fromstring(package.read(WORKBOOK_PART))
     except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError) as err:
         raise WorkbookError(
-            f"Berkas '{path.name}' bukan buku kerja Excel yang utuh: {type(err).__name__}."
+            f"Berkas '{path.name}' rusak atau terpotong: bukan buku kerja Excel yang "
+            f"utuh ({type(err).__name__})."
         ) from err
     except DefusedXmlException as err:
         raise WorkbookError(
