@@ -119,7 +119,7 @@ def build_template(catalogue: Catalogue, path: str | Path) -> Path:
         }
     )
     workbook.add_vba_project(io.BytesIO(project), is_stream=True)
-    styles = _Styles(workbook)
+    styles = Styles(workbook)
 
     _instructions(workbook.add_worksheet(INSTRUCTIONS_SHEET), catalogue, styles)
     for indicator in catalogue.indicators:
@@ -131,15 +131,15 @@ def build_template(catalogue: Catalogue, path: str | Path) -> Path:
             styles,
         )
     _summary(workbook, workbook.add_worksheet(SUMMARY_SHEET), catalogue, styles)
-    _config(workbook.add_worksheet(CONFIG_SHEET))
-    _manifest(workbook, workbook.add_worksheet(MANIFEST_SHEET), catalogue)
+    write_config_sheet(workbook.add_worksheet(CONFIG_SHEET))
+    write_manifest_sheet(workbook, workbook.add_worksheet(MANIFEST_SHEET), catalogue)
     workbook.worksheets()[0].activate()
     workbook.close()
     log.info("template written to %s", path)
     return path
 
 
-class _Styles:
+class Styles:
     """The cell formats of the template, made once per workbook."""
 
     def __init__(self, workbook: xlsxwriter.Workbook) -> None:
@@ -213,7 +213,7 @@ class _Styles:
         }.get(number_format, self.output)
 
 
-def _instructions(sheet, catalogue: Catalogue, styles: _Styles) -> None:
+def _instructions(sheet, catalogue: Catalogue, styles: Styles) -> None:
     sheet.set_column(0, 0, 110)
     sheet.write(
         0,
@@ -288,12 +288,12 @@ def _instructions(sheet, catalogue: Catalogue, styles: _Styles) -> None:
     ]
     for offset, (line, is_heading) in enumerate(lines, start=3):
         sheet.write(offset, 0, line, styles.heading if is_heading else styles.text)
-    _print_setup(sheet, landscape=False)
+    set_print(sheet, landscape=False)
     sheet.protect()
 
 
 def _bidang(
-    workbook, sheet, catalogue: Catalogue, indicator: Indicator, styles: _Styles
+    workbook, sheet, catalogue: Catalogue, indicator: Indicator, styles: Styles
 ) -> None:
     number = indicator.number
     for column, width in BIDANG_WIDTHS.items():
@@ -314,7 +314,7 @@ def _bidang(
             sheet.merge_range(row, VALUE_COL, row, VALUE_COL + 2, None, cell_format)
         else:
             sheet.write_blank(row, VALUE_COL, None, cell_format)
-        _name(workbook, name_of(number, field), indicator.sheet, row, VALUE_COL)
+        define_cell(workbook, name_of(number, field), indicator.sheet, row, VALUE_COL)
     _identity_validation(sheet, catalogue)
 
     texts = (
@@ -335,7 +335,7 @@ def _bidang(
         sheet.set_row(row, height)
     sheet.write(TARGET_ROW, LABEL_COL, "Target (%)", styles.label)
     sheet.write_blank(TARGET_ROW, VALUE_COL, None, styles.input_percent)
-    _name(
+    define_cell(
         workbook, name_of(number, Field.TARGET), indicator.sheet, TARGET_ROW, VALUE_COL
     )
     sheet.data_validation(
@@ -371,12 +371,12 @@ def _bidang(
     first = MESSAGE_ROW + 1
     workbook.define_name(
         name_of(number, Field.MESSAGES),
-        f"={_quoted(indicator.sheet)}!"
+        f"={quote_sheet(indicator.sheet)}!"
         + xl_range_abs(
             first, OUTPUT_LABEL_COL, first + MESSAGE_ROWS - 1, OUTPUT_LABEL_COL
         ),
     )
-    _print_setup(sheet, landscape=True)
+    set_print(sheet, landscape=True)
     sheet.protect()
 
 
@@ -430,7 +430,7 @@ def _identity_validation(sheet, catalogue: Catalogue) -> None:
     )
 
 
-def _input_table(sheet, indicator: Indicator, styles: _Styles) -> None:
+def _input_table(sheet, indicator: Indicator, styles: Styles) -> None:
     first, last = TABLE_ROW + 1, TABLE_ROW + len(indicator.components)
     data = [[f"{c.name} ({c.unit})", None, None, None] for c in indicator.components]
     formats = (styles.component, styles.input_count, styles.input_count, styles.input)
@@ -468,7 +468,7 @@ def _input_table(sheet, indicator: Indicator, styles: _Styles) -> None:
     )
 
 
-def _outputs(workbook, sheet, indicator: Indicator, styles: _Styles) -> None:
+def _outputs(workbook, sheet, indicator: Indicator, styles: Styles) -> None:
     sheet.write(OUTPUT_ROW - 1, OUTPUT_LABEL_COL, "Hasil perhitungan", styles.heading)
     for offset, (field, label, number_format) in enumerate(OUTPUTS):
         row = OUTPUT_ROW + offset
@@ -476,7 +476,7 @@ def _outputs(workbook, sheet, indicator: Indicator, styles: _Styles) -> None:
         sheet.write_blank(
             row, OUTPUT_VALUE_COL, None, styles.output_format(number_format)
         )
-        _name(
+        define_cell(
             workbook,
             name_of(indicator.number, field),
             indicator.sheet,
@@ -485,7 +485,7 @@ def _outputs(workbook, sheet, indicator: Indicator, styles: _Styles) -> None:
         )
 
 
-def _summary(workbook, sheet, catalogue: Catalogue, styles: _Styles) -> None:
+def _summary(workbook, sheet, catalogue: Catalogue, styles: Styles) -> None:
     for column, width in enumerate(SUMMARY_WIDTHS):
         sheet.set_column(column, column, width)
     sheet.write(
@@ -494,7 +494,7 @@ def _summary(workbook, sheet, catalogue: Catalogue, styles: _Styles) -> None:
     sheet.write(
         1, 0, "Belum dihitung: klik Hitung IKU di lembar Bidang.", styles.subtitle
     )
-    workbook.define_name(SUMMARY_STAMP_NAME, f"={_quoted(SUMMARY_SHEET)}!$A$2")
+    workbook.define_name(SUMMARY_STAMP_NAME, f"={quote_sheet(SUMMARY_SHEET)}!$A$2")
 
     header_row, count = 3, len(catalogue.indicators)
     for column, header in enumerate(SUMMARY_COLUMNS):
@@ -509,7 +509,7 @@ def _summary(workbook, sheet, catalogue: Catalogue, styles: _Styles) -> None:
                 sheet.write_blank(row, column, None, fmt or styles.plain)
     workbook.define_name(
         SUMMARY_TABLE_NAME,
-        f"={_quoted(SUMMARY_SHEET)}!"
+        f"={quote_sheet(SUMMARY_SHEET)}!"
         + xl_range_abs(header_row + 1, 0, header_row + count, len(SUMMARY_COLUMNS) - 1),
     )
 
@@ -529,25 +529,25 @@ def _summary(workbook, sheet, catalogue: Catalogue, styles: _Styles) -> None:
     first = messages_row + 2
     workbook.define_name(
         SUMMARY_MESSAGES_NAME,
-        f"={_quoted(SUMMARY_SHEET)}!"
+        f"={quote_sheet(SUMMARY_SHEET)}!"
         + xl_range_abs(
             first, 0, first + SUMMARY_MESSAGE_ROWS - 1, len(SUMMARY_MESSAGE_COLUMNS) - 1
         ),
     )
     sheet.repeat_rows(header_row)
-    _print_setup(sheet, landscape=True)
+    set_print(sheet, landscape=True)
     sheet.print_area(0, 0, header_row + count + 2, len(SUMMARY_COLUMNS) - 1)
     sheet.protect()
 
 
-def _config(sheet) -> None:
+def write_config_sheet(sheet) -> None:
     for row, (key, value) in enumerate(CONFIG):
         sheet.write_string(row, 0, key)
         sheet.write_string(row, 1, value)
     sheet.hide()
 
 
-def _manifest(workbook, sheet, catalogue: Catalogue) -> None:
+def write_manifest_sheet(workbook, sheet, catalogue: Catalogue) -> None:
     rows = manifest_rows(catalogue, MAX_CELL_TEXT)
     rows.insert(1, ("xlwings_version", xlwings.__version__))
     for row, (key, value) in enumerate(rows):
@@ -555,23 +555,23 @@ def _manifest(workbook, sheet, catalogue: Catalogue) -> None:
         sheet.write_string(row, 1, value)
     workbook.define_name(
         MANIFEST_NAME,
-        f"={_quoted(MANIFEST_SHEET)}!" + xl_range_abs(0, 0, len(rows) - 1, 1),
+        f"={quote_sheet(MANIFEST_SHEET)}!" + xl_range_abs(0, 0, len(rows) - 1, 1),
     )
     sheet.hide()
     sheet.protect()
 
 
-def _name(workbook, name: str, sheet: str, row: int, column: int) -> None:
+def define_cell(workbook, name: str, sheet: str, row: int, column: int) -> None:
     workbook.define_name(
-        name, f"={_quoted(sheet)}!{xl_rowcol_to_cell(row, column, True, True)}"
+        name, f"={quote_sheet(sheet)}!{xl_rowcol_to_cell(row, column, True, True)}"
     )
 
 
-def _quoted(sheet: str) -> str:
+def quote_sheet(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def _print_setup(sheet, landscape: bool) -> None:
+def set_print(sheet, landscape: bool) -> None:
     sheet.set_paper(9)  # A4
     if landscape:
         sheet.set_landscape()

@@ -21,6 +21,8 @@ from pyopenvba.vba import VBAModuleKind
 MODULE_NAME = "IkuXl"
 MACRO_NAME = "HitungIKU"
 PYTHON_ENTRY = "import iku_xl.excel; iku_xl.excel.hitung()"
+CONSOLIDATION_MACRO = "KonsolidasiIKU"
+CONSOLIDATION_ENTRY = "import iku_xl.excel; iku_xl.excel.konsolidasi()"
 XLWINGS_MODULE = "xlwings"
 XLWINGS_CLASSES = ("Dictionary",)
 
@@ -29,8 +31,9 @@ XLWINGS_CLASSES = ("Dictionary",)
 VBA_PROJECT_STREAM = bytes.fromhex("CC61FFFF000100")
 
 
-def module_source() -> str:
-    """Our standard module: the Sub the button runs, which hands over to Python.
+def module_source(macro: str = MACRO_NAME, entry: str = PYTHON_ENTRY) -> str:
+    """Our standard module: the Sub ``macro`` the button runs, which hands over to
+    Python with ``entry``.
 
     Sheets are protected without a password; the Sub lifts protection while Python
     writes outputs and puts it back afterwards, even when Python fails.
@@ -39,11 +42,11 @@ def module_source() -> str:
         f'Attribute VB_Name = "{MODULE_NAME}"',
         "Option Explicit",
         "",
-        "' Hitung IKU: dipanggil oleh tombol di setiap lembar Bidang.",
-        f"Public Sub {MACRO_NAME}()",
+        "' Dipanggil oleh tombol; perhitungannya dikerjakan Python (paket iku-xl).",
+        f"Public Sub {macro}()",
         "    SetProtection False",
         "    On Error GoTo Finish",
-        f'    RunPython "{PYTHON_ENTRY}"',
+        f'    RunPython "{entry}"',
         "Finish:",
         "    SetProtection True",
         "End Sub",
@@ -65,8 +68,9 @@ def module_source() -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def build_vba_project(sheet_names: list[str]) -> bytes:
-    """The vbaProject.bin for a workbook whose sheets are ``sheet_names``, in order."""
+def build_vba_project(sheet_names: list[str], module: str | None = None) -> bytes:
+    """The vbaProject.bin for a workbook whose sheets are ``sheet_names``, in order,
+    with our standard module ``module`` (default: the Hitung IKU one)."""
     with tempfile.TemporaryDirectory() as folder:
         skeleton = Path(folder) / "skeleton.xlsm"
         workbook = xlsxwriter.Workbook(str(skeleton))
@@ -80,7 +84,7 @@ def build_vba_project(sheet_names: list[str]) -> bytes:
             for name in XLWINGS_CLASSES:
                 source = _crlf(_xlwings_file(f"addin/{name}.cls"))
                 project.add_module(name, source, kind=VBAModuleKind.other)
-            project.add_module(MODULE_NAME, module_source())
+            project.add_module(MODULE_NAME, module or module_source())
             excel.save()
 
         with zipfile.ZipFile(skeleton) as package:

@@ -287,3 +287,26 @@ def test_rekap_sheet_exports_to_a_one_page_pdf(report):
     assert len(pdf) > MIN_PDF_BYTES
     # The whole workbook would print several pages; the Rekap IKU sheet alone fits one.
     assert len(_PDF_PAGE.findall(pdf)) == 1
+
+
+@pytest.fixture(scope="module")
+def consolidated(tmp_path_factory, catalogue):
+    """A Rekap consolidated from the computed sample, and LibreOffice's view of it."""
+    from iku_xl.konsolidasi import run_consolidation
+
+    folder = tmp_path_factory.mktemp("lo_rekap")
+    inbox = folder / "masuk"
+    inbox.mkdir()
+    hitung_file(fill_sample(TEMPLATE, inbox / "semua_bidang.xlsm"))
+    rekap = folder / "rekap.xlsx"
+    result = run_consolidation([inbox], rekap, catalogue)
+    return result, _inspect(rekap, folder / "rekap.pdf"), folder / "rekap.pdf"
+
+
+def test_consolidated_rekap_opens_with_its_names_and_exports_to_pdf(consolidated):
+    result, report, pdf = consolidated
+    sheets = [sheet["name"] for sheet in report["sheets"]]
+    assert sheets[0] == SUMMARY_SHEET and "Sumber" in sheets and "Masalah" in sheets
+    assert _cells(report["names"][name_of(1, Field.REALISATION)]) == "'Rekap IKU'.H5"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert result.entries[0].chosen.result.numerator == IKU1_NUMERATOR
