@@ -23,6 +23,7 @@ from iku_xl.findings import Severity
 from iku_xl.formatting import format_count, format_percent
 from iku_xl.hitung import EXIT_UNUSABLE, Outcome
 from iku_xl.konsolidasi import consolidation_json, run_consolidation
+from iku_xl.konsolidasi_template import build_consolidation_workbook
 from iku_xl.sample import fill_sample
 from iku_xl.template import build_template
 from iku_xl.workbook_file import hitung_file
@@ -30,6 +31,7 @@ from iku_xl.workbook_file import hitung_file
 log = logging.getLogger(__name__)
 
 TEMPLATE_FILE = "workbook_template.xlsm"
+CONSOLIDATION_FILE = "konsolidasi_template.xlsm"
 DEMO_FILE = "contoh_iku_terisi.xlsm"
 STATUS_STYLE = {
     Status.VALID: "green",
@@ -83,11 +85,23 @@ def hitung(berkas: Path, output: Path | None) -> None:
     "--keluaran",
     "output",
     type=click.Path(path_type=Path),
-    default=Path(TEMPLATE_FILE),
-    show_default=True,
+    help=f"Berkas yang ditulis (bawaan: {TEMPLATE_FILE}, atau "
+    f"{CONSOLIDATION_FILE} dengan --konsolidasi).",
 )
-def template(katalog: Path | None, output: Path) -> None:
-    path = build_template(load_catalogue(katalog), output)
+@click.option(
+    "--konsolidasi",
+    "consolidation",
+    is_flag=True,
+    help="Buat buku kerja Konsolidasi untuk Subbagian Perencanaan.",
+)
+def template(katalog: Path | None, output: Path | None, consolidation: bool) -> None:
+    catalogue = load_catalogue(katalog)
+    if consolidation:
+        path = build_consolidation_workbook(
+            catalogue, output or Path(CONSOLIDATION_FILE)
+        )
+    else:
+        path = build_template(catalogue, output or Path(TEMPLATE_FILE))
     console.print(f"Template ditulis ke {path}.")
 
 

@@ -47,6 +47,30 @@ SUMMARY_TABLE_NAME = "Rekap_Tabel"
 SUMMARY_MESSAGES_NAME = "Rekap_Pesan"
 SUMMARY_STAMP_NAME = "Rekap_Waktu"
 
+# The Konsolidasi workbook: the planners' button that consolidates a folder.
+CONSOLIDATION_SHEET = "Konsolidasi"
+CONSOLIDATION_FOLDER_NAME = "Konsolidasi_Folder"
+CONSOLIDATION_OUTPUT_NAME = "Konsolidasi_Keluaran"
+CONSOLIDATION_YEAR_NAME = "Konsolidasi_Tahun"
+CONSOLIDATION_PERIOD_NAME = "Konsolidasi_Periode"
+CONSOLIDATION_LATEST_NAME = "Konsolidasi_AmbilTerbaru"
+CONSOLIDATION_SUMMARY_NAME = "Konsolidasi_Ringkasan"
+CONSOLIDATION_RESULT_NAME = "Konsolidasi_Hasil"
+CONSOLIDATION_MESSAGES_NAME = "Konsolidasi_Pesan"
+CONSOLIDATION_COLUMNS = (
+    "IKU",
+    "Bidang",
+    "Realisasi",
+    "Target",
+    "Capaian",
+    "Predikat",
+    "Status",
+    "Berkas",
+    "Keterangan",
+)
+CONSOLIDATION_MESSAGE_ROWS = 60
+YES, NO = "Ya", "Tidak"
+
 # Fill colours of input cells: as built, and when a finding points at them.
 INPUT_FILL = "#FFF2CC"
 ERROR_FILL = "#F4B6B6"

@@ -9,17 +9,23 @@ does not grow with the number of rows.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlwings as xw
 
-from iku_xl.contract import Ref
+from iku_xl.contract import Ref, read_manifest
 from iku_xl.errors import IkuXlError
 from iku_xl.hitung import Outcome, run
 from iku_xl.outputs import Fill, Write
 
+if TYPE_CHECKING:
+    from iku_xl.consolidation import Consolidation
+
 log = logging.getLogger(__name__)
 
 ALERT_TITLE = "Hitung IKU"
+CONSOLIDATION_TITLE = "Konsolidasi IKU"
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -112,6 +118,50 @@ def hitung(book: xw.Book | None = None) -> Outcome | None:
         return None
     book.app.alert(outcome.summary(), title=ALERT_TITLE)
     return outcome
+
+
+def konsolidasi(book: xw.Book | None = None) -> Consolidation | None:
+    """The Konsolidasi button: consolidate the folder typed into the Konsolidasi workbook
+    (the calling one when ``book`` is None), write the Rekap file and the summary."""
+    from iku_xl.konsolidasi import (  # the Hitung button never needs these
+        read_request,
+        run_consolidation,
+        sheet_writes,
+    )
+
+    book = book if book is not None else xw.Book.caller()
+    try:
+        workbook = XlwingsWorkbook(book)
+        catalogue = read_manifest(workbook).catalogue
+        request = read_request(workbook, _home(book))
+        result = run_consolidation(
+            [request.folder],
+            request.output,
+            catalogue,
+            request.year,
+            request.period,
+            request.take_latest,
+        )
+        operations = sheet_writes(workbook, result, request.output)
+        workbook.apply(operations)
+    except IkuXlError as err:
+        book.app.alert(str(err), title=CONSOLIDATION_TITLE)
+        return None
+    except Exception:
+        log.exception("Konsolidasi failed")
+        book.app.alert(
+            "Terjadi kesalahan tak terduga saat konsolidasi. Berkas masukan tidak diubah.",
+            title=CONSOLIDATION_TITLE,
+        )
+        return None
+    book.app.alert(operations[0].values[0][0], title=CONSOLIDATION_TITLE)
+    return result
+
+
+def _home(book: xw.Book) -> Path:
+    # The folder of the workbook, where relative paths typed into it start from.
+    full = Path(book.fullname)
+    return full.parent if full.parent != Path() else Path.cwd()
 
 
 def _as_cell_value(value: object) -> object:

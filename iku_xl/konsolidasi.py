@@ -5,15 +5,46 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from iku_xl.catalogue import Catalogue
 from iku_xl.consolidation import Consolidation, check_period, consolidate
+from iku_xl.contract import (
+    CONSOLIDATION_FOLDER_NAME,
+    CONSOLIDATION_LATEST_NAME,
+    CONSOLIDATION_MESSAGES_NAME,
+    CONSOLIDATION_OUTPUT_NAME,
+    CONSOLIDATION_PERIOD_NAME,
+    CONSOLIDATION_RESULT_NAME,
+    CONSOLIDATION_SUMMARY_NAME,
+    CONSOLIDATION_YEAR_NAME,
+    NO,
+    YES,
+    WorkbookView,
+    require_name,
+)
+from iku_xl.engine import PERIODS, Status
 from iku_xl.errors import OutputError, SelectionError
+from iku_xl.formatting import format_percent
 from iku_xl.intake import FileReport, find_files, inspect_all
+from iku_xl.numbers import is_blank, read_count
+from iku_xl.outputs import Write
 from iku_xl.rekap import tables, write_rekap
 
 REKAP_SUFFIX = ".xlsx"
+DEFAULT_REKAP = "Rekap_IKU.xlsx"
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a planner asked for in the Konsolidasi workbook."""
+
+    folder: Path
+    output: Path
+    year: int | None
+    period: str | None
+    take_latest: bool
 
 
 def run_consolidation(
@@ -69,3 +100,130 @@ def consolidation_json(result: Consolidation) -> dict:
         "kode_keluar": result.exit_code,
         **records,
     }
+
+
+def read_request(view: WorkbookView, home: Path) -> Request:
+    """The request typed into the Konsolidasi workbook; relative paths are taken from
+    ``home`` (the workbook's folder).
+
+    Raises:
+        SelectionError: the folder is missing or a cell holds what it cannot.
+    """
+
+    def value(name: str) -> object:
+        return view.read(require_name(view, name))[0][0]
+
+    folder_text = value(CONSOLIDATION_FOLDER_NAME)
+    if is_blank(folder_text):
+        raise SelectionError(
+            "Folder berkas belum diisi: ketik lokasi folder, misalnya "
+            "D:\\IKU\\2020 TW I."
+        )
+    folder = home / str(folder_text).strip().strip('"')
+    output_text = value(CONSOLIDATION_OUTPUT_NAME)
+    output = (
+        folder / DEFAULT_REKAP
+        if is_blank(output_text)
+        else folder / str(output_text).strip().strip('"')
+    )
+
+    year_value, year = value(CONSOLIDATION_YEAR_NAME), None
+    if not is_blank(year_value):
+        reading = read_count(year_value)
+        if reading.number is None:
+            raise SelectionError(
+                f'Tahun "{year_value}" bukan tahun; kosongkan atau isi misalnya 2020.'
+            )
+        year = int(reading.number)
+
+    period_value, period = value(CONSOLIDATION_PERIOD_NAME), None
+    if not is_blank(period_value):
+        text = " ".join(str(period_value).split()).casefold()
+        period = next((p for p in PERIODS if p.casefold() == text), str(period_value))
+    latest = value(CONSOLIDATION_LATEST_NAME)
+    if not is_blank(latest) and str(latest).strip().casefold() not in {
+        YES.casefold(),
+        NO.casefold(),
+    }:
+        raise SelectionError(
+            f'Isian "{latest}" untuk kiriman terbaru harus {YES} atau {NO}.'
+        )
+    take_latest = (
+        not is_blank(latest) and str(latest).strip().casefold() == YES.casefold()
+    )
+    return Request(folder, output, year, period, take_latest)
+
+
+def sheet_writes(
+    view: WorkbookView, result: Consolidation, output: Path
+) -> list[Write]:
+    """What the Konsolidasi button writes back: the summary, the table, the messages."""
+    table = require_name(view, CONSOLIDATION_RESULT_NAME)
+    rows = []
+    for entry in result.entries:
+        r = entry.chosen.result if entry.chosen is not None else None
+        source = (
+            entry.chosen.file
+            if entry.chosen
+            else ", ".join(s.file for s in entry.candidates)
+        )
+        rows.append(
+            [
+                entry.indicator.number,
+                entry.indicator.division,
+                r.realisation if r else None,
+                r.target if r else None,
+                r.achievement if r else None,
+                r.predicate if r else None,
+                entry.status.value,
+                source or None,
+                entry.reason,
+            ]
+        )
+    rows += [[None] * table.width for _ in range(table.height - len(rows))]
+
+    area = require_name(view, CONSOLIDATION_MESSAGES_NAME)
+    lines = [
+        f"Tidak dapat dipakai: {f.name}: {f.reason}"
+        for f in result.files
+        if not f.usable
+    ]
+    lines += [f"{finding.file or '-'}: {finding.line()}" for finding in result.findings]
+    if len(lines) > area.height:
+        rest = len(lines) - area.height + 1
+        lines = [
+            *lines[: area.height - 1],
+            f"... dan {rest} pesan lain; lihat lembar Masalah di Rekap.",
+        ]
+    lines += [None] * (area.height - len(lines))
+
+    return [
+        Write(
+            require_name(view, CONSOLIDATION_SUMMARY_NAME), [[summary(result, output)]]
+        ),
+        Write(table, [row[: table.width] for row in rows]),
+        Write(area, [[line] for line in lines]),
+    ]
+
+
+def summary(result: Consolidation, output: Path) -> str:
+    """One line for planners: the period, what came in, and where the Rekap is."""
+    used = sum(f.usable for f in result.files)
+    valid = [e for e in result.entries if e.status is Status.VALID]
+    parts = [
+        f"{result.year or '-'} {result.period or ''}".strip() + ":",
+        f"{used} dari {len(result.files)} berkas dipakai,",
+        f"{len(valid)} dari {len(result.entries)} IKU valid.",
+    ]
+    parts += [
+        f"IKU {e.indicator.number}: {e.status.value}"
+        + (
+            f" ({format_percent(e.chosen.result.realisation)})"
+            if e.chosen is not None and e.chosen.result.realisation is not None
+            else ""
+        )
+        + ";"
+        for e in result.entries
+    ]
+    parts.append(f"Rekap: {output}")
+    return " ".join(parts)

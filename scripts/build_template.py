@@ -1,10 +1,10 @@
-"""Rebuild workbook_template.xlsm from the catalogue (default: the packaged 2020 one).
+"""Rebuild workbook_template.xlsm and konsolidasi_template.xlsm from the catalogue
+(default: the packaged 2020 one):
 
-    .venv/bin/python scripts/build_template.py [KATALOG.toml] \\
-        [-o workbook_template.xlsm]
+    .venv/bin/python scripts/build_template.py [KATALOG.toml]
 
 Run it after any change to the catalogue, the contract, the layout or the xlwings pin,
-and commit the result; tests/test_template.py fails while the committed file is stale.
+and commit the result; tests/test_template.py fails while a committed file is stale.
 """
 
 import sys
@@ -12,8 +12,6 @@ import sys
 from iku_xl.cli import main
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    catalogue = (
-        [] if not args or args[0].startswith("-") else ["--katalog", args.pop(0)]
-    )
-    sys.exit(main(["template", *catalogue, *args]))
+    catalogue = ["--katalog", sys.argv[1]] if len(sys.argv) > 1 else []
+    code = main(["template", *catalogue])
+    sys.exit(code or main(["template", "--konsolidasi", *catalogue]))

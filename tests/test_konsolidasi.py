@@ -21,8 +21,15 @@ ROWS = {
 }
 
 
-def workbook(built_template, path, number, rows=None, period="TW I", computed=True,
-             date="2021-01-10"):
+def workbook(
+    built_template,
+    path,
+    number,
+    rows=None,
+    period="TW I",
+    computed=True,
+    date="2021-01-10",
+):
     shutil.copy(built_template, path)
     spec = valid_inputs(number, rows or ROWS[number])
     spec.update(period=period, date=date)
@@ -33,8 +40,10 @@ def workbook(built_template, path, number, rows=None, period="TW I", computed=Tr
 
 
 def hashes(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir())}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+    }
 
 
 def run(capsys, *args):
@@ -53,8 +62,13 @@ def mailbox(tmp_path, built_template):
     workbook(built_template, folder / "Laporan PFM (2).xlsm", 2)
     workbook(built_template, folder / "linjamsos.xlsm", 3, computed=False)
     workbook(built_template, folder / "dayasos.xlsm", 4, date="2021-01-10")
-    workbook(built_template, folder / "dayasos_revisi.xlsm", 4,
-             rows=[(160, 250), (80, 150), (20, 40), (12, 15)], date="2021-01-12")
+    workbook(
+        built_template,
+        folder / "dayasos_revisi.xlsm",
+        4,
+        rows=[(160, 250), (80, 150), (20, 40), (12, 15)],
+        date="2021-01-12",
+    )
     shutil.copy(folder / "rehsos_final.xlsm", folder / "salinan rehsos.xlsm")
     (folder / "catatan.txt").write_text("tolong dicek ya")
     whole = (folder / "rehsos_final.xlsm").read_bytes()
@@ -82,15 +96,19 @@ def test_acceptance_folder_gives_three_iku_one_conflict_and_explained_files(
 
     conflict = [r for r in result["konflik"] if r["IKU"] == 4]
     assert {r["Berkas"]: r["Pembilang"] for r in conflict} == {
-        "dayasos.xlsm": 262, "dayasos_revisi.xlsm": 272}
+        "dayasos.xlsm": 262,
+        "dayasos_revisi.xlsm": 272,
+    }
 
     sources = {r["Berkas"]: r for r in result["sumber"]}
     assert sources["catatan.txt"]["Status"] == "Tidak dapat dipakai"
     assert "Bukan buku kerja" in sources["catatan.txt"]["Alasan"]
     assert sources["terpotong.xlsm"]["Status"] == "Tidak dapat dipakai"
     assert "rusak" in sources["terpotong.xlsm"]["Alasan"]
-    assert sources["rehsos_final.xlsm"]["SHA-256"] == hashlib.sha256(
-        (mailbox / "rehsos_final.xlsm").read_bytes()).hexdigest()
+    assert (
+        sources["rehsos_final.xlsm"]["SHA-256"]
+        == hashlib.sha256((mailbox / "rehsos_final.xlsm").read_bytes()).hexdigest()
+    )
     messages = [r["Pesan"] for r in result["masalah"]]
     assert any("sama persis" in m and "rehsos_final.xlsm" in m for m in messages)
     assert any("belum pernah dihitung" in m for m in messages)  # linjamsos
@@ -100,12 +118,19 @@ def test_rekap_workbook_exposes_the_contract_output_names(mailbox, tmp_path, cap
     rekap = tmp_path / "rekap.xlsx"
     run(capsys, "konsolidasi", mailbox, "-o", rekap)
     book = openpyxl.load_workbook(rekap)
-    assert book.sheetnames == ["Rekap IKU", "Rincian IKU 1", "Rincian IKU 2",
-                               "Rincian IKU 3", "Rincian IKU 4", "Konflik", "Sumber",
-                               "Masalah"]
+    assert book.sheetnames == [
+        "Rekap IKU",
+        "Rincian IKU 1",
+        "Rincian IKU 2",
+        "Rincian IKU 3",
+        "Rincian IKU 4",
+        "Konflik",
+        "Sumber",
+        "Masalah",
+    ]
 
     def named(name):
-        (sheet, address), = book.defined_names[name].destinations
+        ((sheet, address),) = book.defined_names[name].destinations
         return book[sheet][address.replace("$", "")].value
 
     assert named("IKU1_Pembilang") == 373
@@ -113,10 +138,19 @@ def test_rekap_workbook_exposes_the_contract_output_names(mailbox, tmp_path, cap
     assert named("IKU1_Status") == "Valid"
     assert named("IKU4_Status") == "Konflik"
     assert named("IKU4_Realisasi") is None
-    assert book["Rekap IKU"]._charts, "the Rekap has a chart of realisasi against target"
-    detail = [row for row in book["Rincian IKU 1"].iter_rows(min_row=2, values_only=True)]
-    assert detail[0][:5] == ("Penyandang cacat fisik (orang)", 120, 150, None,
-                             "rehsos_final.xlsm")
+    assert book["Rekap IKU"]._charts, (
+        "the Rekap has a chart of realisasi against target"
+    )
+    detail = [
+        row for row in book["Rincian IKU 1"].iter_rows(min_row=2, values_only=True)
+    ]
+    assert detail[0][:5] == (
+        "Penyandang cacat fisik (orang)",
+        120,
+        150,
+        None,
+        "rehsos_final.xlsm",
+    )
 
 
 def test_terminal_summary_shows_conflict_side_by_side(mailbox, tmp_path, capsys):
@@ -129,11 +163,18 @@ def test_terminal_summary_shows_conflict_side_by_side(mailbox, tmp_path, capsys)
 
 
 def test_take_latest_chooses_the_newest_submission(mailbox, tmp_path, capsys):
-    code, out, _ = run(capsys, "konsolidasi", mailbox, "-o", tmp_path / "r.xlsx",
-                       "--ambil-terbaru", "--json")
+    code, out, _ = run(
+        capsys,
+        "konsolidasi",
+        mailbox,
+        "-o",
+        tmp_path / "r.xlsx",
+        "--ambil-terbaru",
+        "--json",
+    )
     rows = {r["IKU"]: r for r in json.loads(out)["rekap_iku"]}
     assert rows[4]["Pembilang"] == 272
-    assert "dayasos_revisi.xlsm" == rows[4]["Berkas"]
+    assert rows[4]["Berkas"] == "dayasos_revisi.xlsm"
     assert code == 1  # the two bad files remain
 
 
@@ -150,47 +191,69 @@ def test_iku_nobody_sent_is_reported_as_not_submitted(tmp_path, built_template, 
     folder = tmp_path / "sebagian"
     folder.mkdir()
     workbook(built_template, folder / "a.xlsm", 1)
-    code, out, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json")
+    code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
+    )
     rows = {r["IKU"]: r["Status"] for r in json.loads(out)["rekap_iku"]}
-    assert rows == {1: "Valid", 2: "Belum dikirim", 3: "Belum dikirim", 4: "Belum dikirim"}
+    assert rows == {
+        1: "Valid",
+        2: "Belum dikirim",
+        3: "Belum dikirim",
+        4: "Belum dikirim",
+    }
     assert code == 1
 
 
-def test_several_periods_are_refused_unless_one_is_chosen(tmp_path, built_template,
-                                                          capsys):
+def test_several_periods_are_refused_unless_one_is_chosen(
+    tmp_path, built_template, capsys
+):
     folder = tmp_path / "campur"
     folder.mkdir()
     workbook(built_template, folder / "tw1.xlsm", 1, period="TW I")
-    workbook(built_template, folder / "tw2.xlsm", 1, period="TW II",
-             rows=[(1, 2)] * 4)
+    workbook(built_template, folder / "tw2.xlsm", 1, period="TW II", rows=[(1, 2)] * 4)
     code, _, err = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx")
     assert code == 2
     assert "lebih dari satu periode" in err and "--periode" in err
     assert not (tmp_path / "r.xlsx").exists()
 
-    code, out, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx",
-                       "--tahun", "2020", "--periode", "TW II", "--json")
+    code, out, _ = run(
+        capsys,
+        "konsolidasi",
+        folder,
+        "-o",
+        tmp_path / "r.xlsx",
+        "--tahun",
+        "2020",
+        "--periode",
+        "TW II",
+        "--json",
+    )
     result = json.loads(out)
     assert result["periode"] == "TW II"
     assert result["rekap_iku"][0]["Pembilang"] == 4
     assert any("di luar periode" in r["Pesan"] for r in result["masalah"])
 
 
-def test_inputs_changed_after_the_last_hitung_are_reported(tmp_path, built_template,
-                                                           capsys):
+def test_inputs_changed_after_the_last_hitung_are_reported(
+    tmp_path, built_template, capsys
+):
     folder = tmp_path / "diubah"
     folder.mkdir()
     path = workbook(built_template, folder / "rehsos.xlsm", 1)
     fill(path, {1: {"rows": [(130, 150)]}})  # changed after Hitung, not recomputed
-    code, out, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json")
+    code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
+    )
     result = json.loads(out)
     assert result["rekap_iku"][0]["Pembilang"] == 383  # recomputed, not the stored 373
-    assert any("diubah setelah Hitung IKU terakhir" in r["Pesan"]
-               for r in result["masalah"])
+    assert any(
+        "diubah setelah Hitung IKU terakhir" in r["Pesan"] for r in result["masalah"]
+    )
 
 
-def test_workbook_of_another_template_is_listed_with_its_reason(tmp_path, built_template,
-                                                                capsys):
+def test_workbook_of_another_template_is_listed_with_its_reason(
+    tmp_path, built_template, capsys
+):
     from iku_xl.template import build_template
 
     source = (ROOT / "iku_xl" / "data" / "catalogue_2020.toml").read_text()
@@ -200,20 +263,25 @@ def test_workbook_of_another_template_is_listed_with_its_reason(tmp_path, built_
     folder.mkdir()
     build_template(load_catalogue(other), folder / "tahun_lain.xlsm")
     workbook(built_template, folder / "benar.xlsm", 1)
-    code, out, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json")
+    code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
+    )
     sources = {r["Berkas"]: r for r in json.loads(out)["sumber"]}
     assert sources["tahun_lain.xlsm"]["Status"] == "Tidak dapat dipakai"
     assert "template lain" in sources["tahun_lain.xlsm"]["Alasan"]
 
 
-def test_many_files_are_read_in_parallel_with_the_same_result(tmp_path, built_template,
-                                                             capsys):
+def test_many_files_are_read_in_parallel_with_the_same_result(
+    tmp_path, built_template, capsys
+):
     folder = tmp_path / "banyak"
     folder.mkdir()
     first = workbook(built_template, folder / "iku1_00.xlsm", 1)
     for copy in range(1, 20):
         shutil.copy(first, folder / f"iku1_{copy:02}.xlsm")
-    code, out, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json")
+    code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
+    )
     result = json.loads(out)
     assert len(result["sumber"]) == 20
     assert result["rekap_iku"][0]["Pembilang"] == 373
@@ -244,8 +312,9 @@ def test_unusable_invocation_exits_2(tmp_path, capsys, monkeypatch, args, messag
     assert "Traceback" not in out + err
 
 
-def test_a_failed_rekap_write_leaves_no_partial_file(mailbox, tmp_path, monkeypatch,
-                                                     capsys):
+def test_a_failed_rekap_write_leaves_no_partial_file(
+    mailbox, tmp_path, monkeypatch, capsys
+):
     import iku_xl.rekap
 
     def broken(path, *args):
