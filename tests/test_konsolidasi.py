@@ -325,3 +325,21 @@ def test_a_failed_rekap_write_leaves_no_partial_file(
     code, _, err = run(capsys, "konsolidasi", mailbox, "-o", tmp_path / "r.xlsx")
     assert code == 2 and "disk penuh" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kotak_masuk"]
+
+
+def test_workbooks_not_ours_or_of_another_version_are_listed(tmp_path, built_template,
+                                                             capsys):
+    folder = tmp_path / "campuran"
+    folder.mkdir()
+    workbook(built_template, folder / "benar.xlsm", 1)
+    openpyxl.Workbook().save(folder / "daftar_hadir.xlsx")
+    old = workbook(built_template, folder / "versi_lama.xlsm", 2)
+    book = openpyxl.load_workbook(old, keep_vba=True)
+    book["Manifest"]["B1"] = "0"  # template_version
+    book.save(old)
+    code, out, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json")
+    sources = {r["Berkas"]: r for r in json.loads(out)["sumber"]}
+    assert "bukan template iku-xl" in sources["daftar_hadir.xlsx"]["Alasan"]
+    assert "versi '0'" in sources["versi_lama.xlsm"]["Alasan"]
+    assert sources["benar.xlsm"]["Status"] == "Dipakai"
+    assert code == 1
