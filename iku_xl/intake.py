@@ -9,12 +9,11 @@ Hitung). A file that cannot be used never stops the run; it is reported with its
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import math
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -33,12 +32,12 @@ from iku_xl.findings import Finding, Rule, Severity
 from iku_xl.numbers import is_blank, read_number
 from iku_xl.outputs import output_values
 from iku_xl.reader import CalamineView
+from iku_xl.sandbox import Failure, run_isolated
 
 log = logging.getLogger(__name__)
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-# Below this many files, starting worker processes costs more than it saves.
-PARALLEL_FROM = 16
+DEFAULT_TIMEOUT = 120.0  # seconds one file may take to read
 HASH_CHUNK = 1 << 20
 COMPARED_OUTPUTS = (
     Field.NUMERATOR,
@@ -103,25 +102,22 @@ def inspect_all(
     paths: list[Path],
     catalogue: Catalogue,
     progress: Callable[[FileReport], None] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> list[FileReport]:
-    """Inspect every file, in parallel when there are many; reports in the order of paths.
+    """Inspect every file, each in a worker process; reports in the order of paths.
 
-    A file whose reader brings its worker process down is reported as unusable; the
-    others are still read.
+    A file whose reader brings its worker down, or takes longer than ``timeout``
+    seconds, is reported as unusable; the others are still read.
     """
-    reports: dict[Path, FileReport] = {}
-
-    def done(path: Path, report: FileReport) -> None:
-        reports[path] = report
+    reports: list[FileReport | None] = [None] * len(paths)
+    work = functools.partial(inspect, catalogue=catalogue)
+    for index, outcome in run_isolated(work, paths, timeout=timeout):
+        if isinstance(outcome, Failure):
+            outcome = _failed(paths[index], outcome, timeout)
+        reports[index] = outcome
         if progress is not None:
-            progress(report)
-
-    if len(paths) < PARALLEL_FROM:
-        for path in paths:
-            done(path, inspect(path, catalogue))
-    else:
-        _inspect_in_workers(paths, catalogue, done)
-    return [reports[path] for path in paths]
+            progress(outcome)
+    return reports
 
 
 def inspect(path: Path, catalogue: Catalogue) -> FileReport:
@@ -301,30 +297,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _inspect_in_workers(
-    paths: list[Path], catalogue: Catalogue, done: Callable[[Path, FileReport], None]
-) -> None:
-    finished: set[Path] = set()
+def _failed(path: Path, failure: Failure, timeout: float) -> FileReport:
+    if failure.timed_out:
+        reason = (f"Berkas terlalu lama dibaca (lebih dari {timeout:g} detik): "
+                  "kemungkinan rusak atau sengaja dibuat berbahaya.")
+    else:
+        reason = ("Pembaca berkas berhenti mendadak: berkas kemungkinan rusak atau "
+                  "sengaja dibuat berbahaya.")
     try:
-        with ProcessPoolExecutor() as pool:
-            futures = {pool.submit(inspect, path, catalogue): path for path in paths}
-            for future, path in futures.items():
-                done(path, future.result())
-                finished.add(path)
-    except BrokenProcessPool:
-        # A reader aborted its process. Read what is left one file per process, so that
-        # the file that does it again is found and reported, and the rest still read.
-        for path in (p for p in paths if p not in finished):
-            try:
-                with ProcessPoolExecutor(max_workers=1) as single:
-                    report = single.submit(inspect, path, catalogue).result()
-            except BrokenProcessPool:
-                report = FileReport(
-                    str(path),
-                    path.name,
-                    path.stat().st_size,
-                    _sha256(path),
-                    False,
-                    "Pembaca berkas berhenti mendadak: berkas kemungkinan rusak.",
-                )
-            done(path, report)
+        size, digest = path.stat().st_size, _sha256(path)
+    except OSError:
+        size, digest = 0, ""
+    return FileReport(str(path), path.name, size, digest, False, reason)

@@ -44,7 +44,7 @@ def run_isolated(
     """Yield (index, result or Failure) for every item, in the order they finish."""
     queue = deque(enumerate(items))
     count = max(1, min(workers or os.cpu_count() or 1, len(queue)))
-    context = multiprocessing.get_context()
+    context = _context()
     idle: list[_Worker] = []
     busy: dict[Connection, tuple[_Worker, int, float]] = {}
 
@@ -80,6 +80,13 @@ def run_isolated(
     finally:
         for worker in [*idle, *(w for w, _, _ in busy.values())]:
             worker.close()
+
+
+def _context():
+    # Workers start from a clean server process (never a fork of a caller that may hold
+    # threads and locks, such as a progress bar), or are spawned where that is missing.
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 class _Worker:
