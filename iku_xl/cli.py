@@ -22,7 +22,7 @@ from iku_xl.errors import IkuXlError
 from iku_xl.findings import Severity
 from iku_xl.formatting import format_count, format_percent
 from iku_xl.hitung import EXIT_UNUSABLE, Outcome
-from iku_xl.konsolidasi import consolidation_json, run_consolidation
+from iku_xl.konsolidasi import Options, consolidation_json, run_consolidation
 from iku_xl.konsolidasi_template import build_consolidation_workbook
 from iku_xl.sample import fill_sample
 from iku_xl.template import build_template
@@ -66,8 +66,11 @@ def cli(verbose: bool) -> None:
     type=click.Path(path_type=Path),
     help="Tulis hasil ke berkas ini; berkas masukan tidak diubah.",
 )
-def hitung(berkas: Path, output: Path | None) -> None:
-    outcome = hitung_file(berkas, output)
+@click.option("--password", help="Kata sandi buku kerja yang dilindungi.")
+def hitung(berkas: Path, output: Path | None, password: str | None) -> None:
+    outcome = hitung_file(berkas, output, password)
+    for warning in outcome.warnings:
+        console.print(f"[yellow]Peringatan:[/] {warning}", soft_wrap=True)
     show(outcome)
     console.print(f"Hasil ditulis ke {output or berkas}.")
     sys.exit(outcome.exit_code)
@@ -162,6 +165,13 @@ def demo(template_path: Path, folder: Path) -> None:
     type=click.Path(path_type=Path),
     help="Katalog template yang dikonsolidasi (bawaan: katalog 2020).",
 )
+@click.option("--password", help="Kata sandi untuk buku kerja yang dilindungi.")
+@click.option(
+    "--karantina",
+    "quarantine",
+    type=click.Path(path_type=Path),
+    help="Salin berkas dengan makro mencurigakan ke folder ini.",
+)
 def konsolidasi(
     lokasi: tuple[Path, ...],
     output: Path,
@@ -170,7 +180,11 @@ def konsolidasi(
     take_latest: bool,
     as_json: bool,
     katalog: Path | None,
+    password: str | None,
+    quarantine: Path | None,
 ) -> None:
+    options = Options(year=tahun, period=periode, take_latest=take_latest,
+                      password=password, quarantine=quarantine)
     with Progress(console=errors, transient=True, disable=as_json) as progress:
         task = progress.add_task("Membaca berkas", total=None)
 
@@ -178,13 +192,7 @@ def konsolidasi(
             progress.update(task, total=total, advance=1)
 
         result = run_consolidation(
-            list(lokasi),
-            output,
-            load_catalogue(katalog),
-            tahun,
-            periode,
-            take_latest,
-            on_file=advance,
+            list(lokasi), output, load_catalogue(katalog), options, on_file=advance
         )
     if as_json:
         console.print_json(data=consolidation_json(result), ensure_ascii=False)

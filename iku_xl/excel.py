@@ -135,12 +135,7 @@ def konsolidasi(book: xw.Book | None = None) -> Consolidation | None:
         catalogue = read_manifest(workbook).catalogue
         request = read_request(workbook, _home(book))
         result = run_consolidation(
-            [request.folder],
-            request.output,
-            catalogue,
-            request.year,
-            request.period,
-            request.take_latest,
+            [request.folder], request.output, catalogue, request.options
         )
         operations = sheet_writes(workbook, result, request.output)
         workbook.apply(operations)

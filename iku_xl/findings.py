@@ -38,6 +38,8 @@ class Rule(Enum):
     TEXT_CONVERTED = "text_converted"
     # Consolidation of many workbooks.
     FILE_UNUSABLE = "file_unusable"
+    FILE_WARNING = "file_warning"
+    SUSPICIOUS_MACROS = "suspicious_macros"
     STORED_OUTPUT_DIFFERS = "stored_output_differs"
     NEVER_COMPUTED = "never_computed"
     DUPLICATE = "duplicate"

@@ -28,6 +28,7 @@ class Outcome:
     catalogue: Catalogue
     results: list[IndicatorResult]
     operations: list[Write | Fill]
+    warnings: tuple[str, ...] = ()  # about the file itself, e.g. saved without macros
 
     @property
     def exit_code(self) -> int:

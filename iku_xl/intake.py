@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
+import shutil
+import zipfile
 import hashlib
 import logging
 import math
@@ -27,16 +30,21 @@ from iku_xl.contract import (
     read_manifest,
 )
 from iku_xl.engine import IndicatorInput, IndicatorResult, Status, evaluate
-from iku_xl.errors import IkuXlError
+from iku_xl.errors import IkuXlError, OutputError
+from iku_xl.filetype import load
+from iku_xl.macros import MacroReport, inspect_macros
 from iku_xl.findings import Finding, Rule, Severity
 from iku_xl.numbers import is_blank, read_number
 from iku_xl.outputs import output_values
 from iku_xl.reader import CalamineView
+from iku_xl.template import sheet_names
+from iku_xl.workbook_file import FileWorkbook
 from iku_xl.sandbox import Failure, run_isolated
 
 log = logging.getLogger(__name__)
 
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+# Findings after which a file read with calamine is read again with openpyxl.
+SECOND_LOOK = frozenset({Rule.CELL_EMPTY, Rule.ROW_NOT_FILLED})
 DEFAULT_TIMEOUT = 120.0  # seconds one file may take to read
 HASH_CHUNK = 1 << 20
 COMPARED_OUTPUTS = (
@@ -61,6 +69,7 @@ class Submission:
     filler: str | None
     filled_on: str | None
     modified: float
+    findings: tuple[Finding, ...] = ()
 
     @property
     def key(self) -> tuple[int | None, str | None]:
@@ -84,6 +93,12 @@ class FileReport:
     dates: tuple[str, ...] = ()
     submissions: tuple[Submission, ...] = ()
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    macros: MacroReport | None = None
+
+    @property
+    def suspicious(self) -> bool:
+        """Its macros differ from the official template's."""
+        return self.macros is not None and self.macros.suspicious
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -102,6 +117,7 @@ def inspect_all(
     paths: list[Path],
     catalogue: Catalogue,
     progress: Callable[[FileReport], None] | None = None,
+    password: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> list[FileReport]:
     """Inspect every file, each in a worker process; reports in the order of paths.
@@ -110,7 +126,7 @@ def inspect_all(
     seconds, is reported as unusable; the others are still read.
     """
     reports: list[FileReport | None] = [None] * len(paths)
-    work = functools.partial(inspect, catalogue=catalogue)
+    work = functools.partial(inspect, catalogue=catalogue, password=password)
     for index, outcome in run_isolated(work, paths, timeout=timeout):
         if isinstance(outcome, Failure):
             outcome = _failed(paths[index], outcome, timeout)
@@ -120,97 +136,115 @@ def inspect_all(
     return reports
 
 
-def inspect(path: Path, catalogue: Catalogue) -> FileReport:
+def inspect(path: Path, catalogue: Catalogue, password: str | None = None) -> FileReport:
     """Everything intake learns from one file; never raises for a problem of the file."""
     try:
         size, digest = path.stat().st_size, _sha256(path)
     except OSError as err:
-        return FileReport(
-            str(path),
-            path.name,
-            0,
-            "",
-            False,
-            f"Berkas tidak dapat dibaca: {err.strerror or err}.",
-        )
+        reason = f"Berkas tidak dapat dibaca: {err.strerror or err}."
+        return FileReport(str(path), path.name, 0, "", False, reason)
     identity = dict(path=str(path), name=path.name, size=size, sha256=digest)
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        return FileReport(
-            **identity,
-            usable=False,
-            reason="Bukan buku kerja Excel (.xlsx atau .xlsm).",
-        )
     try:
-        return _read(path, catalogue, identity)
+        return _read(path, catalogue, password, identity)
     except IkuXlError as err:
         return FileReport(**identity, usable=False, reason=str(err))
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - one bad file must not stop the run
         log.debug("unexpected failure reading %s", path, exc_info=True)
-        return FileReport(
-            **identity,
-            usable=False,
-            reason=f"Berkas tidak dapat dibaca ({type(err).__name__}).",
-        )
+        reason = f"Berkas tidak dapat dibaca ({type(err).__name__})."
+        return FileReport(**identity, usable=False, reason=reason)
 
 
-def _read(path: Path, catalogue: Catalogue, identity: dict) -> FileReport:
-    view = CalamineView(path)
+def quarantine(reports: list[FileReport], folder: Path) -> list[Path]:
+    """Copy every file with suspicious macros into ``folder``; the copies' paths.
+
+    Raises:
+        OutputError: the folder cannot be made or written.
+    """
+    suspicious = [r for r in reports if r.suspicious]
+    copies = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for report in suspicious:
+            target = folder / report.name
+            counter = 1
+            while target.exists():
+                counter += 1
+                target = folder / f"{Path(report.name).stem} ({counter}){Path(report.name).suffix}"
+            shutil.copy2(report.path, target)
+            copies.append(target)
+    except OSError as err:
+        raise OutputError(f"Tidak dapat menyalin ke folder karantina '{folder}': {err}") from err
+    return copies
+
+
+def _read(path: Path, catalogue: Catalogue, password: str | None,
+          identity: dict) -> FileReport:
+    data, sniffed = load(path, password)
+    package = zipfile.ZipFile(io.BytesIO(data))
+    macros = inspect_macros(package, tuple(sheet_names(catalogue)))
+    notes = [_file_finding(path, Rule.FILE_WARNING, text) for text in sniffed.warnings]
+    if macros.suspicious:
+        notes.append(_file_finding(
+            path, Rule.SUSPICIOUS_MACROS,
+            "Makro berbeda dari template resmi (" + "; ".join(macros.reasons) + "). "
+            "Data tetap dibaca; jangan aktifkan makro berkas ini."))
+
+    view = CalamineView(path, data)
     manifest = read_manifest(view)
     if manifest.catalogue.digest != catalogue.digest:
         return FileReport(
-            **identity,
-            usable=False,
-            template_version=manifest.template_version,
+            **identity, usable=False, template_version=manifest.template_version,
+            macros=macros, findings=tuple(notes),
             reason=f"Dibuat dari template lain (katalog {manifest.catalogue.office} tahun "
             f"{manifest.catalogue.year}, sidik {manifest.catalogue.digest[:12]}), "
             "bukan template yang sedang dikonsolidasi.",
         )
+    submissions = _submissions(view, path, catalogue)
+    if any(f.rule in SECOND_LOOK for s in submissions for f in s.result.findings):
+        # calamine shows error cells and uncalculated formulas as empty: openpyxl tells
+        # them apart, so a sheet with empty cells is read again with it.
+        submissions = _submissions(FileWorkbook(path, password), path, catalogue)
+    findings = [*notes, *(f for s in submissions for f in s.findings)]
+    return FileReport(
+        **identity,
+        usable=True,
+        reason=f"{len(submissions)} IKU terisi." if submissions else "Tidak ada IKU terisi.",
+        template_version=manifest.template_version,
+        sheets=tuple(s.sheet for s in submissions),
+        fillers=tuple(dict.fromkeys(s.filler for s in submissions if s.filler)),
+        dates=tuple(dict.fromkeys(s.filled_on for s in submissions if s.filled_on)),
+        submissions=tuple(submissions),
+        findings=tuple(findings),
+        macros=macros,
+    )
+
+
+def _submissions(view: WorkbookView, path: Path, catalogue: Catalogue) -> list[Submission]:
     modified = path.stat().st_mtime
-    submissions, findings = [], []
+    submissions = []
     for inputs in read_inputs(view, catalogue):
         result = evaluate(inputs, catalogue)
         if result.status is Status.NOT_FILLED:
             continue
         stored = _stored_output_findings(view, result)
-        result_findings = tuple(
-            f.in_file(path.name) for f in (*result.findings, *stored)
-        )
-        findings += result_findings
-        submissions.append(
-            Submission(
-                indicator=inputs.indicator,
-                result=result,
-                rows=tuple(
-                    (
-                        r.component.value,
-                        r.numerator.value,
-                        r.denominator.value,
-                        r.note.value,
-                    )
-                    for r in inputs.rows
-                ),
-                fingerprint=_fingerprint(inputs),
-                file=path.name,
-                sheet=inputs.sheet,
-                filler=_text(inputs.filler_name.value),
-                filled_on=_text(inputs.filled_on.value),
-                modified=modified,
-            )
-        )
-    used = tuple(s.sheet for s in submissions)
-    return FileReport(
-        **identity,
-        usable=True,
-        reason=f"{len(submissions)} IKU terisi."
-        if submissions
-        else "Tidak ada IKU terisi.",
-        template_version=manifest.template_version,
-        sheets=used,
-        fillers=tuple(dict.fromkeys(s.filler for s in submissions if s.filler)),
-        dates=tuple(dict.fromkeys(s.filled_on for s in submissions if s.filled_on)),
-        submissions=tuple(submissions),
-        findings=tuple(findings),
-    )
+        submissions.append(Submission(
+            indicator=inputs.indicator,
+            result=result,
+            rows=tuple((r.component.value, r.numerator.value, r.denominator.value,
+                        r.note.value) for r in inputs.rows),
+            fingerprint=_fingerprint(inputs),
+            file=path.name,
+            sheet=inputs.sheet,
+            filler=_text(inputs.filler_name.value),
+            filled_on=_text(inputs.filled_on.value),
+            modified=modified,
+            findings=tuple(f.in_file(path.name) for f in (*result.findings, *stored)),
+        ))
+    return submissions
+
+
+def _file_finding(path: Path, rule: Rule, message: str) -> Finding:
+    return Finding("", None, None, rule, Severity.WARNING, message, file=path.name)
 
 
 def _stored_output_findings(

@@ -27,7 +27,7 @@ from iku_xl.contract import (
 from iku_xl.engine import PERIODS, Status
 from iku_xl.errors import OutputError, SelectionError
 from iku_xl.formatting import format_percent
-from iku_xl.intake import FileReport, find_files, inspect_all
+from iku_xl.intake import DEFAULT_TIMEOUT, FileReport, find_files, inspect_all, quarantine
 from iku_xl.numbers import is_blank, read_count
 from iku_xl.outputs import Write
 from iku_xl.rekap import tables, write_rekap
@@ -42,30 +42,41 @@ class Request:
 
     folder: Path
     output: Path
-    year: int | None
-    period: str | None
-    take_latest: bool
+    options: Options
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to consolidate: which period, how to settle conflicts, and how to open and
+    set aside the files."""
+
+    year: int | None = None
+    period: str | None = None
+    take_latest: bool = False
+    password: str | None = None
+    quarantine: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT
 
 
 def run_consolidation(
     paths: list[Path],
     output: Path,
     catalogue: Catalogue,
-    year: int | None = None,
-    period: str | None = None,
-    take_latest: bool = False,
+    options: Options = Options(),
     on_file: Callable[[int, FileReport], None] | None = None,
 ) -> Consolidation:
     """Consolidate every workbook under ``paths`` into the Rekap at ``output``.
 
     ``on_file(total, report)`` is called as each file is read. The Rekap itself, if it
-    lies under ``paths``, is not read as an input.
+    lies under ``paths``, is not read as an input. Files whose macros are suspicious
+    are copied to ``options.quarantine`` when it is given.
 
     Raises:
-        SelectionError: a path is missing, nothing was found, or the periods are ambiguous.
+        SelectionError: a path is missing, nothing was found, or the periods are
+            ambiguous.
         OutputError: the Rekap cannot be written.
     """
-    check_period(period)
+    check_period(options.period)
     if output.suffix.lower() != REKAP_SUFFIX:
         raise OutputError(f"Berkas Rekap '{output}' harus berakhiran {REKAP_SUFFIX}.")
     missing = [str(p) for p in paths if not p.exists()]
@@ -79,8 +90,11 @@ def run_consolidation(
         if on_file is not None:
             on_file(len(files), report)
 
-    reports = inspect_all(files, catalogue, progress)
-    result = consolidate(reports, catalogue, year, period, take_latest)
+    reports = inspect_all(files, catalogue, progress, options.password, options.timeout)
+    result = consolidate(reports, catalogue, options.year, options.period,
+                         options.take_latest)
+    if options.quarantine is not None:
+        quarantine(reports, options.quarantine)
     write_rekap(result, output)
     return result
 
@@ -151,7 +165,8 @@ def read_request(view: WorkbookView, home: Path) -> Request:
     take_latest = (
         not is_blank(latest) and str(latest).strip().casefold() == YES.casefold()
     )
-    return Request(folder, output, year, period, take_latest)
+    return Request(folder, output, Options(year=year, period=period,
+                                           take_latest=take_latest))
 
 
 def sheet_writes(

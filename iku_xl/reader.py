@@ -4,6 +4,7 @@ does not read names), parsed with defusedxml."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -25,11 +26,13 @@ _SHEET_REFERENCE = re.compile(
 class CalamineView:
     """A workbook on disk seen through the contract (implements WorkbookView)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, data: bytes) -> None:
+        """``data`` is the workbook's bytes (decrypted if it was protected); ``path``
+        names it in messages."""
         self.path = Path(path)
-        self.names = defined_names(self.path)
+        self.names = defined_names(self.path, data)
         try:
-            self.book = CalamineWorkbook.from_path(str(self.path), load_tables=True)
+            self.book = CalamineWorkbook.from_filelike(io.BytesIO(data), load_tables=True)
         except (CalamineError, OSError, ValueError) as err:
             raise WorkbookError(
                 f"Berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja Excel: "
@@ -79,10 +82,10 @@ class CalamineView:
         return self._sheets[sheet]
 
 
-def defined_names(path: Path) -> dict[str, Ref]:
+def defined_names(path: Path, data: bytes) -> dict[str, Ref]:
     """The workbook-scope defined names that point at one rectangle of one sheet."""
     try:
-        with zipfile.ZipFile(path) as package:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
             root = ElementTree.fromstring(package.read(WORKBOOK_PART))
     except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError) as err:
         raise WorkbookError(

@@ -82,8 +82,7 @@ def build_vba_project(sheet_names: list[str], module: str | None = None) -> byte
             project = excel.add_vba_project()
             project.add_module(XLWINGS_MODULE, xlwings_module_source())
             for name in XLWINGS_CLASSES:
-                source = _crlf(_xlwings_file(f"addin/{name}.cls"))
-                project.add_module(name, source, kind=VBAModuleKind.other)
+                project.add_module(name, class_source(name), kind=VBAModuleKind.other)
             project.add_module(MODULE_NAME, module or module_source())
             excel.save()
 
@@ -91,6 +90,11 @@ def build_vba_project(sheet_names: list[str], module: str | None = None) -> byte
             cfb = CFB.from_bytes(package.read("xl/vbaProject.bin"))
     cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", VBA_PROJECT_STREAM)
     return cfb.to_bytes()
+
+
+def class_source(name: str) -> str:
+    """One of xlwings' VBA class modules, as shipped with the installed xlwings."""
+    return _crlf(_xlwings_file(f"addin/{name}.cls"))
 
 
 def xlwings_module_source() -> str:

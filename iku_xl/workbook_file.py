@@ -6,7 +6,9 @@ step, so a failed run never leaves a half-written workbook behind.
 
 from __future__ import annotations
 
+import io
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -17,19 +19,22 @@ from openpyxl.workbook.workbook import Workbook
 from iku_xl.atomic import write_atomically
 from iku_xl.contract import Ref
 from iku_xl.errors import OutputError, WorkbookError
+from iku_xl.filetype import encrypt, load
 from iku_xl.hitung import Outcome, run
 from iku_xl.outputs import Fill, Write
 
-MACRO_SUFFIXES = frozenset({".xlsm", ".xltm"})
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
 
 
 class FileWorkbook:
     """A workbook on disk seen through the contract (implements WorkbookView)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, password: str | None = None) -> None:
         self.path = Path(path)
-        self.book = _open(self.path, data_only=False)
+        if not self.path.is_file():
+            raise WorkbookError(f"Berkas '{self.path}' tidak ditemukan.")
+        self._data, self.sniff = load(self.path, password)
+        self._password = password if self.sniff.encrypted else None
+        self.book = self._load(data_only=False)
         self._cached: Workbook | None = None
         self._tables = {
             name: (sheet.title, sheet.tables[name])
@@ -105,11 +110,33 @@ class FileWorkbook:
     def save(self, target: str | Path | None = None) -> Path:
         """Write the workbook to ``target`` (default: its own path), atomically."""
         target = Path(target) if target is not None else self.path
-        return write_atomically(target, lambda temporary: self.book.save(temporary))
+        return write_atomically(target, self._write)
+
+    def _write(self, temporary: Path) -> None:
+        if self._password is None:
+            self.book.save(temporary)
+            return
+        # A protected workbook goes back protected, with the same password.
+        plain = io.BytesIO()
+        self.book.save(plain)
+        temporary.write_bytes(encrypt(plain.getvalue(), self._password))
+
+    def _load(self, data_only: bool) -> Workbook:
+        try:
+            return openpyxl.load_workbook(
+                io.BytesIO(self._data), keep_vba=self.sniff.has_macros,
+                data_only=data_only, keep_links=True,
+            )
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
+                TypeError, EOFError) as err:
+            raise WorkbookError(
+                f"Berkas '{self.path.name}' tidak dapat dibuka sebagai buku kerja Excel: "
+                f"rusak atau bukan berkas Excel ({type(err).__name__})."
+            ) from err
 
     def _cached_book(self) -> Workbook:
         if self._cached is None:
-            self._cached = _open(self.path, data_only=True)
+            self._cached = self._load(data_only=True)
         return self._cached
 
     @staticmethod
@@ -127,7 +154,9 @@ class FileWorkbook:
         ]
 
 
-def hitung_file(path: str | Path, output: str | Path | None = None) -> Outcome:
+def hitung_file(
+    path: str | Path, output: str | Path | None = None, password: str | None = None
+) -> Outcome:
     """Hitung on a workbook on disk: to ``output`` if given, else replacing ``path``.
 
     Raises:
@@ -141,40 +170,11 @@ def hitung_file(path: str | Path, output: str | Path | None = None) -> Outcome:
             "sama dengan "
             "berkas masukan, agar isinya (termasuk makro) tetap utuh."
         )
-    workbook = FileWorkbook(path)
+    workbook = FileWorkbook(path, password)
     outcome = run(workbook)
     workbook.apply(outcome.operations)
     workbook.save(target)
-    return outcome
-
-
-def _open(path: Path, data_only: bool) -> Workbook:
-    if not path.is_file():
-        raise WorkbookError(f"Berkas '{path}' tidak ditemukan.")
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise WorkbookError(
-            f"Berkas '{path.name}' bukan buku kerja Excel (.xlsx atau .xlsm)."
-        )
-    try:
-        return openpyxl.load_workbook(
-            path,
-            keep_vba=path.suffix.lower() in MACRO_SUFFIXES,
-            data_only=data_only,
-            keep_links=True,
-        )
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        KeyError,
-        OSError,
-        ValueError,
-        TypeError,
-    ) as err:
-        raise WorkbookError(
-            f"Berkas '{path.name}' tidak dapat dibuka sebagai buku kerja Excel: "
-            "rusak atau "
-            f"bukan berkas Excel ({type(err).__name__})."
-        ) from err
+    return replace(outcome, warnings=workbook.sniff.warnings)
 
 
 def _is_formula(value: object) -> bool:

@@ -63,7 +63,8 @@ def test_text_file_under_an_excel_name_exits_2_without_traceback(tmp_path, capsy
     path.write_text("ini bukan buku kerja")
     code, out, err = run(capsys, "hitung", str(path))
     assert code == 2
-    assert "tidak dapat dibuka" in err and "Traceback" not in out + err
+    assert "laporan.xlsm" in err and "bukan buku kerja" in err
+    assert "Traceback" not in out + err
 
 
 def test_template_command_builds_a_template_from_a_catalogue(tmp_path, capsys):

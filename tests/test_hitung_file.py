@@ -171,7 +171,7 @@ def test_output_that_cannot_be_written_is_an_output_error(template_copy, target)
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"bukan buku kerja", "tidak dapat dibuka"), (b"", "tidak dapat dibuka")],
+    [(b"bukan buku kerja", "bukan buku kerja"), (b"", "kosong")],
 )
 def test_file_that_is_not_a_workbook_is_refused(tmp_path, content, message):
     path = tmp_path / "palsu.xlsm"

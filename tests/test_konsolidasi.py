@@ -102,7 +102,7 @@ def test_acceptance_folder_gives_three_iku_one_conflict_and_explained_files(
 
     sources = {r["Berkas"]: r for r in result["sumber"]}
     assert sources["catatan.txt"]["Status"] == "Tidak dapat dipakai"
-    assert "Bukan buku kerja" in sources["catatan.txt"]["Alasan"]
+    assert "bukan buku kerja" in sources["catatan.txt"]["Alasan"]
     assert sources["terpotong.xlsm"]["Status"] == "Tidak dapat dipakai"
     assert "rusak" in sources["terpotong.xlsm"]["Alasan"]
     assert (

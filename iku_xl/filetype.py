@@ -1,0 +1,225 @@
+"""What a file really is, told from its bytes before any workbook library opens it.
+
+Email attachments arrive under any name: lock files, the old binary .xls, HTML or CSV
+saved under an Excel extension, password-protected workbooks, damaged or hostile zips.
+``sniff`` says which, with an Indonesian reason, and refuses zips whose declared sizes
+or compression ratios no real workbook has (zip bombs) before anything inflates them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, replace
+from enum import Enum
+from pathlib import Path
+
+import msoffcrypto
+import olefile
+from msoffcrypto.exceptions import DecryptionError, FileFormatError, InvalidKeyError
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from iku_xl.errors import WorkbookError
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+MACRO_SUFFIXES = frozenset({".xlsm"})
+# Limits that every genuine workbook of ours passes by far (a template is ~60 kB packed,
+# ~300 kB inflated, ratios below 20).
+MAX_ENTRIES = 5_000
+MAX_INFLATED = 256 << 20  # bytes declared for all parts together
+MAX_PART = 128 << 20  # bytes declared for one part
+MAX_RATIO = 200  # inflated / compressed, for parts above RATIO_FROM bytes
+RATIO_FROM = 1 << 20
+SNIFF_BYTES = 4096
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+_LOCK_NAME = re.compile(r"^(~\$.*|\.~lock\..*#)$")
+
+
+class Kind(Enum):
+    """What a file is, as far as iku-xl is concerned."""
+
+    WORKBOOK = "buku kerja"
+    LOCK_FILE = "berkas kunci"
+    LEGACY_XLS = "Excel 97-2003"
+    ENCRYPTED = "dilindungi kata sandi"
+    STRICT = "Strict Open XML"
+    HTML = "HTML"
+    TEXT = "teks"
+    EMPTY = "kosong"
+    DAMAGED = "rusak"
+    ZIP_BOMB = "zip berbahaya"
+    OTHER = "bukan buku kerja"
+
+
+@dataclass(frozen=True)
+class Sniff:
+    """The kind of a file, why it cannot be used (if so) and warnings about it."""
+
+    kind: Kind
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
+    has_macros: bool = False
+    encrypted: bool = False
+
+    @property
+    def usable(self) -> bool:
+        return self.kind is Kind.WORKBOOK
+
+
+def sniff(path: Path) -> Sniff:
+    """Tell what ``path`` holds from its bytes; never raises for the file's content."""
+    if _LOCK_NAME.match(path.name):
+        return Sniff(Kind.LOCK_FILE,
+                     "Berkas kunci sementara Excel/LibreOffice (dibuat saat buku kerja "
+                     "sedang dibuka), bukan buku kerja; diabaikan.")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except OSError as err:
+        return Sniff(Kind.OTHER, f"Berkas tidak dapat dibaca: {err.strerror or err}.")
+    if not head:
+        return Sniff(Kind.EMPTY, "Berkas kosong (0 byte).")
+    if head.startswith(ZIP_MAGIC):
+        return _zip(path)
+    if head.startswith(OLE_MAGIC):
+        return _ole(path)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<"):
+        return Sniff(Kind.HTML,
+                     "Berisi HTML/XML (misalnya hasil 'Simpan sebagai Halaman Web' atau "
+                     "unduhan dari aplikasi lain), bukan buku kerja Excel. Buka di Excel "
+                     "lalu simpan sebagai Buku Kerja Excel Bermakro (.xlsm).")
+    if _looks_like_text(head):
+        return Sniff(Kind.TEXT,
+                     "Berisi teks atau CSV, bukan buku kerja Excel. Isi data pada "
+                     "template iku-xl (.xlsm) dari Subbagian Perencanaan.")
+    return Sniff(Kind.OTHER, "Bukan buku kerja Excel (.xlsx atau .xlsm).")
+
+
+def load(path: Path, password: str | None = None) -> tuple[bytes, Sniff]:
+    """The bytes of the workbook at ``path``, decrypted with ``password`` if it is
+    protected, and what it is.
+
+    Raises:
+        WorkbookError: the file is not a usable workbook (with the reason), or the
+            password is missing or wrong.
+    """
+    found = sniff(path)
+    if found.kind is Kind.ENCRYPTED and password is not None:
+        return _decrypt(path, password)
+    if not found.usable:
+        raise WorkbookError(f"'{path.name}': {found.reason}")
+    return path.read_bytes(), found
+
+
+def encrypt(data: bytes, password: str) -> bytes:
+    """``data`` (an Open XML workbook) protected with ``password``."""
+    protected = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt(password, protected)
+    return protected.getvalue()
+
+
+def _decrypt(path: Path, password: str) -> tuple[bytes, Sniff]:
+    plain = io.BytesIO()
+    try:
+        with path.open("rb") as handle:
+            office = msoffcrypto.OfficeFile(handle)
+            office.load_key(password=password)
+            office.decrypt(plain)
+    except (InvalidKeyError, DecryptionError, FileFormatError) as err:
+        raise WorkbookError(
+            f"Kata sandi untuk '{path.name}' salah, atau berkas tidak dapat dibuka "
+            f"kuncinya ({type(err).__name__})."
+        ) from err
+    data = plain.getvalue()
+    found = _zip(io.BytesIO(data), path)
+    if not found.usable:
+        raise WorkbookError(f"'{path.name}': {found.reason}")
+    return data, replace(found, encrypted=True)
+
+
+def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
+    path = path or source
+    try:
+        with zipfile.ZipFile(source) as package:
+            entries = package.infolist()
+            bomb = _bomb(entries)
+            if bomb:
+                return Sniff(Kind.ZIP_BOMB, bomb)
+            names = {entry.filename for entry in entries}
+            if "xl/workbook.xml" not in names:
+                return Sniff(Kind.OTHER,
+                             "Arsip zip atau dokumen Office lain, bukan buku kerja Excel.")
+            workbook_head = package.open("xl/workbook.xml").read(SNIFF_BYTES)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError,
+            ValueError, NotImplementedError) as err:
+        return Sniff(Kind.DAMAGED,
+                     f"Berkas rusak atau terpotong: bukan buku kerja Excel yang utuh "
+                     f"({type(err).__name__}). Minta pengirim mengirim ulang.")
+    if STRICT_NAMESPACE in workbook_head:
+        return Sniff(Kind.STRICT,
+                     "Disimpan sebagai 'Strict Open XML Spreadsheet', yang tidak dapat "
+                     "dibaca. Buka di Excel lalu simpan sebagai Buku Kerja Excel "
+                     "Bermakro (.xlsm).")
+    warnings = []
+    has_macros = "xl/vbaProject.bin" in names
+    suffix = path.suffix.lower()
+    if suffix not in WORKBOOK_SUFFIXES:
+        warnings.append(f"Ekstensi '{path.suffix}' tidak sesuai isinya (buku kerja Excel "
+                        "Open XML); tetap dibaca.")
+    elif not has_macros and suffix not in MACRO_SUFFIXES:
+        warnings.append("Disimpan tanpa makro (.xlsx): data tetap dibaca, tetapi tombol "
+                        "Hitung IKU tidak berfungsi di berkas ini.")
+    return Sniff(Kind.WORKBOOK, warnings=tuple(warnings), has_macros=has_macros)
+
+
+def _bomb(entries: list[zipfile.ZipInfo]) -> str:
+    if len(entries) > MAX_ENTRIES:
+        return f"Arsip berisi {len(entries)} bagian; buku kerja wajar jauh lebih sedikit."
+    if sum(e.file_size for e in entries) > MAX_INFLATED:
+        return ("Isi arsip yang dinyatakan terlalu besar untuk sebuah buku kerja (lebih "
+                f"dari {MAX_INFLATED >> 20} MB); tidak dibuka demi keamanan.")
+    for entry in entries:
+        if entry.file_size > MAX_PART:
+            return (f"Bagian '{entry.filename}' dinyatakan terlalu besar; tidak dibuka "
+                    "demi keamanan.")
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_FROM and ratio > MAX_RATIO:
+            return (f"Bagian '{entry.filename}' dimampatkan {ratio:.0f} kali (ciri 'zip "
+                    "bomb'); tidak dibuka demi keamanan.")
+    return ""
+
+
+def _ole(path: Path) -> Sniff:
+    try:
+        with path.open("rb") as handle:
+            encrypted = msoffcrypto.OfficeFile(handle).is_encrypted()
+    except Exception:  # noqa: BLE001 - msoffcrypto raises bare Exception on odd files
+        encrypted = False
+    if encrypted or _has_stream(path, "EncryptionInfo"):
+        return Sniff(Kind.ENCRYPTED,
+                     "Buku kerja dilindungi kata sandi. Jalankan lagi dengan --password "
+                     "KATA_SANDI, atau minta pengirim membuka kuncinya.")
+    return Sniff(Kind.LEGACY_XLS,
+                 "Format lama Excel 97-2003 (.xls) tidak didukung. Buka di Excel lalu "
+                 "simpan sebagai Buku Kerja Excel Bermakro (.xlsm).")
+
+
+def _has_stream(path: Path, name: str) -> bool:
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return ole.exists(name)
+    except (OSError, ValueError, olefile.olefile.NotOleFileError):
+        return False
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = head.decode("latin-1")
+    printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text)
+    return printable / len(text) > 0.95

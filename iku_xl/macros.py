@@ -1,0 +1,122 @@
+"""Fingerprints of a workbook's macros, compared with the official template's.
+
+Consolidation never runs or needs macros, but a workbook whose VBA differs from the
+template's, that carries Excel 4.0 (XLM) macro sheets, or names that run code on opening
+(Auto_Open and the like) deserves a warning and may be set aside. Its data is still read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from functools import cache
+
+from defusedxml import ElementTree
+from pyopenvba.cfb import CFB
+from pyopenvba.exceptions import PyOpenVBAError
+from pyopenvba.vba import parse_vba_project
+
+from iku_xl.vba import build_vba_project
+
+VBA_PART = "xl/vbaProject.bin"
+MACRO_SHEET_FOLDER = "xl/macrosheets/"
+_AUTO_NAMES = re.compile(r"^(_xlnm\.)?auto_(open|close|activate|deactivate)", re.I)
+_NAME_ELEMENT = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}definedName"
+
+
+@dataclass(frozen=True)
+class MacroReport:
+    """What a workbook's macros are: a fingerprint (None: no VBA project) and, when
+    they are suspicious, why."""
+
+    fingerprint: str | None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def suspicious(self) -> bool:
+        return bool(self.reasons)
+
+    def label(self) -> str:
+        """One word or phrase for the Sumber sheet."""
+        if self.suspicious:
+            return "mencurigakan: " + "; ".join(self.reasons)
+        return "tidak ada" if self.fingerprint is None else "resmi"
+
+
+@cache
+def official(sheet_names: tuple[str, ...]) -> tuple[str, dict[str, str]]:
+    """The official template's VBA project: the SHA-256 of its bytes, and its modules
+    (name to normalised code)."""
+    project = build_vba_project(list(sheet_names))
+    return hashlib.sha256(project).hexdigest(), _modules(project)
+
+
+def inspect_macros(package: zipfile.ZipFile, sheet_names: tuple[str, ...]) -> MacroReport:
+    """Fingerprint the macros of an open workbook package and flag what is suspicious."""
+    names = set(package.namelist())
+    reasons = []
+    if any(name.startswith(MACRO_SHEET_FOLDER) for name in names):
+        reasons.append("berisi lembar makro Excel 4.0 (XLM)")
+    reasons += [f"nama '{name}' menjalankan makro saat dibuka"
+                for name in _auto_names(package)]
+    if VBA_PART not in names:
+        return MacroReport(None, tuple(reasons))
+
+    project = package.read(VBA_PART)
+    official_bytes, expected = official(sheet_names)
+    if hashlib.sha256(project).hexdigest() == official_bytes:
+        return MacroReport(_fingerprint(expected), tuple(reasons))
+    try:
+        modules = _modules(project)
+    except (PyOpenVBAError, ValueError, KeyError, IndexError, EOFError) as err:
+        return MacroReport(hashlib.sha256(project).hexdigest(),
+                           (*reasons, f"proyek VBA tidak dapat dibaca ({type(err).__name__})"))
+    return MacroReport(_fingerprint(modules), (*reasons, *_differences(modules, expected)))
+
+
+def _modules(project: bytes) -> dict[str, str]:
+    """Module name (casefolded) to normalised code, for modules that hold code."""
+    parsed = parse_vba_project(CFB.from_bytes(project))
+    found = {}
+    for module in parsed.modules:
+        code = _normalised(module.source)
+        if code:
+            found[module.name.casefold()] = code
+    return found
+
+
+def _normalised(source: str) -> str:
+    # What Excel may change on a re-save is left out: attribute lines, line endings,
+    # trailing spaces, and the casing of identifiers (VBA ignores case).
+    lines = [line.rstrip() for line in source.splitlines()
+             if not line.lstrip().startswith("Attribute VB_")]
+    return "\n".join(line for line in lines if line).casefold()
+
+
+def _fingerprint(modules: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(modules):
+        digest.update(f"{name}\n{modules[name]}\n".encode())
+    return digest.hexdigest()
+
+
+def _differences(modules: dict[str, str], expected: dict[str, str]) -> list[str]:
+    reasons = [f"modul '{name}' tidak ada di template resmi"
+               for name in sorted(modules.keys() - expected.keys())]
+    reasons += [f"kode modul '{name}' berbeda dari template resmi"
+                for name in sorted(modules.keys() & expected.keys())
+                if modules[name] != expected[name]]
+    reasons += [f"modul '{name}' dari template resmi hilang"
+                for name in sorted(expected.keys() - modules.keys())]
+    return reasons
+
+
+def _auto_names(package: zipfile.ZipFile) -> list[str]:
+    try:
+        root = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError):
+        return []
+    return [element.get("name", "") for element in root.iter(_NAME_ELEMENT)
+            if _AUTO_NAMES.match(element.get("name", ""))]
