@@ -183,8 +183,13 @@ def konsolidasi(
     password: str | None,
     quarantine: Path | None,
 ) -> None:
-    options = Options(year=tahun, period=periode, take_latest=take_latest,
-                      password=password, quarantine=quarantine)
+    options = Options(
+        year=tahun,
+        period=periode,
+        take_latest=take_latest,
+        password=password,
+        quarantine=quarantine,
+    )
     with Progress(console=errors, transient=True, disable=as_json) as progress:
         task = progress.add_task("Membaca berkas", total=None)
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from iku_xl.catalogue import Catalogue, parse_catalogue
-from iku_xl.engine import CellValue, IndicatorInput, RowInput
+from iku_xl.catalogue import Catalogue, Indicator, parse_catalogue
+from iku_xl.engine import BrokenInput, CellIssue, CellValue, IndicatorInput, RowInput
 from iku_xl.errors import CatalogueError, WorkbookError
 
 TEMPLATE_VERSION = "1"
@@ -177,6 +177,11 @@ class WorkbookView(Protocol):
     def read(self, ref: Ref) -> list[list[object]]:
         """The values of a rectangle, as a list of rows of raw cell values."""
 
+    def cell_issues(self, ref: Ref) -> dict[str, CellIssue]:
+        """What the values of a rectangle do not show (merged cells, hidden rows,
+        formulas never calculated), by A1 address; rows are keyed by their first
+        cell. Empty where the adapter cannot tell."""
+
 
 @dataclass(frozen=True)
 class Manifest:
@@ -242,40 +247,50 @@ def read_manifest(view: WorkbookView) -> Manifest:
     return Manifest(template_version=version, catalogue=catalogue)
 
 
-def read_inputs(view: WorkbookView, catalogue: Catalogue) -> list[IndicatorInput]:
-    """Read every IKU's raw inputs through the contract, in catalogue order.
-
-    Raises:
-        WorkbookError: a name or table of the contract is missing.
-    """
-    inputs = []
+def read_inputs(
+    view: WorkbookView, catalogue: Catalogue
+) -> list[IndicatorInput | BrokenInput]:
+    """Read every IKU's raw inputs through the contract, in catalogue order. A sheet
+    whose names or table are missing or broken comes back as a BrokenInput, so the
+    other sheets are still computed."""
+    inputs: list[IndicatorInput | BrokenInput] = []
     for indicator in catalogue.indicators:
-        refs = {
-            field: require_name(view, name_of(indicator.number, field))
-            for field in INPUT_FIELDS
-        }
-        body = view.table_ref(table_of(indicator.number))
-        if body is None:
-            raise WorkbookError(
-                f"Tabel '{table_of(indicator.number)}' tidak ditemukan: buku kerja ini "
-                "bukan template iku-xl yang utuh."
-            )
-        cells = {field: _single(view, ref) for field, ref in refs.items()}
-        rows = _rows(body, view.read(body))
-        inputs.append(
-            IndicatorInput(
-                indicator=indicator,
-                sheet=body.sheet,
-                year=cells[Field.YEAR],
-                period=cells[Field.PERIOD],
-                target=cells[Field.TARGET],
-                filler_name=cells[Field.FILLER_NAME],
-                filler_nip=cells[Field.FILLER_NIP],
-                filled_on=cells[Field.FILLED_ON],
-                rows=rows,
-            )
-        )
+        try:
+            inputs.append(_indicator_inputs(view, indicator))
+        except WorkbookError as err:
+            inputs.append(BrokenInput(indicator, indicator.sheet, str(err)))
     return inputs
+
+
+def _indicator_inputs(view: WorkbookView, indicator: Indicator) -> IndicatorInput:
+    refs = {
+        field: require_name(view, name_of(indicator.number, field))
+        for field in INPUT_FIELDS
+    }
+    body = view.table_ref(table_of(indicator.number))
+    if body is None:
+        raise WorkbookError(
+            f"Tabel '{table_of(indicator.number)}' di lembar '{indicator.sheet}' hilang "
+            "atau rusak, sehingga IKU ini tidak dapat dibaca. Salin isian ke template "
+            "baru dari Subbagian Perencanaan."
+        )
+    cells = {field: _single(view, ref) for field, ref in refs.items()}
+    below = Ref(body.sheet, body.row + body.height, body.column + 1, 1, 2)
+    return IndicatorInput(
+        indicator=indicator,
+        sheet=body.sheet,
+        year=cells[Field.YEAR],
+        period=cells[Field.PERIOD],
+        target=cells[Field.TARGET],
+        filler_name=cells[Field.FILLER_NAME],
+        filler_nip=cells[Field.FILLER_NIP],
+        filled_on=cells[Field.FILLED_ON],
+        rows=_rows(body, view.read(body)),
+        issues=view.cell_issues(body),
+        below=tuple(
+            CellValue(below.cell(0, c), v) for c, v in enumerate(view.read(below)[0])
+        ),
+    )
 
 
 def require_name(view: WorkbookView, name: str) -> Ref:
@@ -283,8 +298,9 @@ def require_name(view: WorkbookView, name: str) -> Ref:
     ref = view.name_ref(name)
     if ref is None:
         raise WorkbookError(
-            f"Nama '{name}' tidak ditemukan: buku kerja ini bukan template iku-xl yang "
-            "utuh. Gunakan workbook_template.xlsm dari Subbagian Perencanaan."
+            f"Nama '{name}' tidak ditemukan atau rusak (#REF!): buku kerja ini bukan "
+            "template iku-xl yang utuh. Gunakan workbook_template.xlsm dari Subbagian "
+            "Perencanaan, atau salin isian ke template baru."
         )
     return ref
 

@@ -13,6 +13,7 @@ Realisasi, target and capaian are fractions, as Excel stores percentages (0.8711
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -42,6 +43,14 @@ _COUNT_PROBLEMS = {
 _COUNT_ALLOWED = (
     "Yang diizinkan: bilangan bulat 0 atau lebih, misalnya 1234 atau 1.234."
 )
+
+
+class CellIssue(Enum):
+    """Something about a cell that its value does not show."""
+
+    MERGED = "merged"
+    HIDDEN_ROW = "hidden_row"
+    FORMULA_WITHOUT_VALUE = "formula_without_value"
 
 
 class Status(Enum):
@@ -87,6 +96,19 @@ class IndicatorInput:
     filler_nip: CellValue
     filled_on: CellValue
     rows: tuple[RowInput, ...]
+    # What the cells' values alone do not show: address -> issue, from the adapter.
+    issues: Mapping[str, CellIssue] = field(default_factory=dict)
+    # The count cells of the row just below the table, which the table does not cover.
+    below: tuple[CellValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class BrokenInput:
+    """A Bidang sheet whose contract names or table are missing or broken (#REF!)."""
+
+    indicator: Indicator
+    sheet: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -116,9 +138,28 @@ class IndicatorResult:
         return tuple(f for f in self.findings if f.severity is Severity.ERROR)
 
 
-def evaluate(inputs: IndicatorInput, catalogue: Catalogue) -> IndicatorResult:
+def evaluate(
+    inputs: IndicatorInput | BrokenInput, catalogue: Catalogue
+) -> IndicatorResult:
     """Validate one IKU's raw inputs and compute it, collecting every finding."""
-    check = _Checker(inputs.sheet)
+    if isinstance(inputs, BrokenInput):
+        finding = Finding(
+            inputs.sheet,
+            None,
+            None,
+            Rule.CONTRACT_BROKEN,
+            Severity.ERROR,
+            inputs.message,
+        )
+        return IndicatorResult(
+            inputs.indicator,
+            inputs.sheet,
+            Status.HAS_ERRORS,
+            inputs.message,
+            scale=catalogue.scale.name,
+            findings=(finding,),
+        )
+    check = _Checker(inputs.sheet, inputs.issues)
     rows = [row for row in inputs.rows if not _row_is_blank(row)]
     if all(is_blank(r.numerator.value) and is_blank(r.denominator.value) for r in rows):
         return IndicatorResult(
@@ -129,6 +170,7 @@ def evaluate(inputs: IndicatorInput, catalogue: Catalogue) -> IndicatorResult:
             scale=catalogue.scale.name,
         )
 
+    check.structure(inputs)
     year = check.year(inputs.year, catalogue.year)
     period = check.period(inputs.period)
     target = check.target(inputs.target)
@@ -190,15 +232,61 @@ def _row_is_blank(row: RowInput) -> bool:
 class _Checker:
     """Collects the findings of one sheet while reading its cells."""
 
-    def __init__(self, sheet: str) -> None:
+    def __init__(self, sheet: str, issues: Mapping[str, CellIssue]) -> None:
         self.sheet = sheet
+        self.issues = issues
         self.findings: list[Finding] = []
 
+    def structure(self, inputs: IndicatorInput) -> None:
+        """What the table's shape hides: merged and hidden cells, data below it."""
+        for row in inputs.rows:
+            cells = (row.numerator, row.denominator)
+            if any(self.issues.get(c.address) is CellIssue.MERGED for c in cells):
+                cell = next(
+                    c for c in cells if self.issues.get(c.address) is CellIssue.MERGED
+                )
+                self.add(
+                    cell,
+                    Rule.MERGED_CELLS,
+                    Severity.ERROR,
+                    f"Sel {cell.address} di tabel lembar '{self.sheet}' digabung "
+                    "(merge) dengan sel lain, sehingga isinya tidak dapat dibaca "
+                    "per komponen. Pisahkan gabungan sel (Unmerge) lalu isi setiap "
+                    "sel.",
+                )
+            hidden = self.issues.get(row.component.address) is CellIssue.HIDDEN_ROW
+            if hidden and not all(is_blank(c.value) for c in cells):
+                self.add(
+                    row.numerator,
+                    Rule.HIDDEN_ROW,
+                    Severity.WARNING,
+                    f"Baris {_row_number(row.numerator.address)} di lembar '{self.sheet}' tersembunyi tetapi berisi data, dan "
+                    "ikut dihitung. Tampilkan baris itu (Unhide) dan periksa isinya.",
+                )
+        for cell in inputs.below:
+            if not is_blank(cell.value):
+                self.add(
+                    cell,
+                    Rule.DATA_BELOW_TABLE,
+                    Severity.WARNING,
+                    f"Sel {cell.address} di bawah tabel lembar '{self.sheet}' berisi "
+                    f"{_quote(cell.value)}, tetapi tidak ikut dihitung karena di luar "
+                    "tabel. Bila itu sebuah komponen, perluas tabel hingga baris itu.",
+                )
+
     def add(
-        self, cell: CellValue, rule: Rule, severity: Severity, message: str
+        self,
+        cell: CellValue,
+        rule: Rule,
+        severity: Severity,
+        message: str,
+        related: tuple[str, ...] = (),
     ) -> None:
         self.findings.append(
-            Finding(self.sheet, cell.address, cell.value, rule, severity, message)
+            Finding(
+                self.sheet, cell.address, cell.value, rule, severity, message,
+                related=related,
+            )
         )
 
     def where(self, cell: CellValue, label: str) -> str:
@@ -334,6 +422,7 @@ class _Checker:
                 f"Komponen '{label}' di lembar '{self.sheet}' (sel "
                 f"{row.numerator.address} dan {row.denominator.address}) belum diisi. "
                 "Sel kosong bukan nol: isi 0 bila memang tidak ada.",
+                related=(row.denominator.address,),
             )
             return None
         numerator = self.count(row.numerator, f"Pembilang komponen '{label}'")
@@ -350,12 +439,23 @@ class _Checker:
                 f"penyebutnya di sel {row.denominator.address} "
                 f"({format_count(denominator)}). Pembilang paling banyak sama dengan "
                 "penyebut; periksa kedua angka.",
+                related=(row.denominator.address,),
             )
             return None
         return numerator, denominator
 
     def count(self, cell: CellValue, label: str) -> int | None:
         where = self.where(cell, label)
+        if self.issues.get(cell.address) is CellIssue.FORMULA_WITHOUT_VALUE:
+            self.add(
+                cell,
+                Rule.FORMULA_WITHOUT_VALUE,
+                Severity.ERROR,
+                f"{where} berisi rumus {_quote(cell.value)} yang belum pernah "
+                "dihitung, jadi nilainya tidak diketahui. Buka berkas di Excel, "
+                "simpan ulang, lalu ulangi; atau ketik angkanya langsung.",
+            )
+            return None
         reading = read_count(cell.value)
         if reading.is_empty:
             self.add(
@@ -395,6 +495,10 @@ class _Checker:
                     "komponen.",
                 )
             )
+
+
+def _row_number(address: str) -> str:
+    return address.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _quote(value: object) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import xlwings as xw
 
 from iku_xl.contract import Ref, read_manifest
+from iku_xl.engine import CellIssue
 from iku_xl.errors import IkuXlError
 from iku_xl.hitung import Outcome, run
 from iku_xl.outputs import Fill, Write
@@ -73,6 +74,11 @@ class XlwingsWorkbook:
                 ]
             )
         return rows
+
+    def cell_issues(self, ref: Ref) -> dict[str, CellIssue]:
+        # xlwings' remote protocol carries no merge or row-visibility state, and Excel
+        # itself has calculated every formula; nothing here the values do not show.
+        return {}
 
     def apply(self, operations: list[Write | Fill]) -> None:
         """Carry out planned writes, one call per rectangle."""

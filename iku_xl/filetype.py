@@ -72,9 +72,11 @@ class Sniff:
 def sniff(path: Path) -> Sniff:
     """Tell what ``path`` holds from its bytes; never raises for the file's content."""
     if _LOCK_NAME.match(path.name):
-        return Sniff(Kind.LOCK_FILE,
-                     "Berkas kunci sementara Excel/LibreOffice (dibuat saat buku kerja "
-                     "sedang dibuka), bukan buku kerja; diabaikan.")
+        return Sniff(
+            Kind.LOCK_FILE,
+            "Berkas kunci sementara Excel/LibreOffice (dibuat saat buku kerja "
+            "sedang dibuka), bukan buku kerja; diabaikan.",
+        )
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
@@ -88,14 +90,18 @@ def sniff(path: Path) -> Sniff:
         return _ole(path)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith(b"<"):
-        return Sniff(Kind.HTML,
-                     "Berisi HTML/XML (misalnya hasil 'Simpan sebagai Halaman Web' atau "
-                     "unduhan dari aplikasi lain), bukan buku kerja Excel. Buka di Excel "
-                     "lalu simpan sebagai Buku Kerja Excel Bermakro (.xlsm).")
+        return Sniff(
+            Kind.HTML,
+            "Berisi HTML/XML (misalnya hasil 'Simpan sebagai Halaman Web' atau "
+            "unduhan dari aplikasi lain), bukan buku kerja Excel. Buka di Excel "
+            "lalu simpan sebagai Buku Kerja Excel Bermakro (.xlsm).",
+        )
     if _looks_like_text(head):
-        return Sniff(Kind.TEXT,
-                     "Berisi teks atau CSV, bukan buku kerja Excel. Isi data pada "
-                     "template iku-xl (.xlsm) dari Subbagian Perencanaan.")
+        return Sniff(
+            Kind.TEXT,
+            "Berisi teks atau CSV, bukan buku kerja Excel. Isi data pada "
+            "template iku-xl (.xlsm) dari Subbagian Perencanaan.",
+        )
     return Sniff(Kind.OTHER, "Bukan buku kerja Excel (.xlsx atau .xlsm).")
 
 
@@ -151,45 +157,70 @@ def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
                 return Sniff(Kind.ZIP_BOMB, bomb)
             names = {entry.filename for entry in entries}
             if "xl/workbook.xml" not in names:
-                return Sniff(Kind.OTHER,
-                             "Arsip zip atau dokumen Office lain, bukan buku kerja Excel.")
+                return Sniff(
+                    Kind.OTHER,
+                    "Arsip zip atau dokumen Office lain, bukan buku kerja Excel.",
+                )
             workbook_head = package.open("xl/workbook.xml").read(SNIFF_BYTES)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError,
-            ValueError, NotImplementedError) as err:
-        return Sniff(Kind.DAMAGED,
-                     f"Berkas rusak atau terpotong: bukan buku kerja Excel yang utuh "
-                     f"({type(err).__name__}). Minta pengirim mengirim ulang.")
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        KeyError,
+        ValueError,
+        NotImplementedError,
+    ) as err:
+        return Sniff(
+            Kind.DAMAGED,
+            f"Berkas rusak atau terpotong: bukan buku kerja Excel yang utuh "
+            f"({type(err).__name__}). Minta pengirim mengirim ulang.",
+        )
     if STRICT_NAMESPACE in workbook_head:
-        return Sniff(Kind.STRICT,
-                     "Disimpan sebagai 'Strict Open XML Spreadsheet', yang tidak dapat "
-                     "dibaca. Buka di Excel lalu simpan sebagai Buku Kerja Excel "
-                     "Bermakro (.xlsm).")
+        return Sniff(
+            Kind.STRICT,
+            "Disimpan sebagai 'Strict Open XML Spreadsheet', yang tidak dapat "
+            "dibaca. Buka di Excel lalu simpan sebagai Buku Kerja Excel "
+            "Bermakro (.xlsm).",
+        )
     warnings = []
     has_macros = "xl/vbaProject.bin" in names
     suffix = path.suffix.lower()
     if suffix not in WORKBOOK_SUFFIXES:
-        warnings.append(f"Ekstensi '{path.suffix}' tidak sesuai isinya (buku kerja Excel "
-                        "Open XML); tetap dibaca.")
+        warnings.append(
+            f"Ekstensi '{path.suffix}' tidak sesuai isinya (buku kerja Excel "
+            "Open XML); tetap dibaca."
+        )
     elif not has_macros and suffix not in MACRO_SUFFIXES:
-        warnings.append("Disimpan tanpa makro (.xlsx): data tetap dibaca, tetapi tombol "
-                        "Hitung IKU tidak berfungsi di berkas ini.")
+        warnings.append(
+            "Disimpan tanpa makro (.xlsx): data tetap dibaca, tetapi tombol "
+            "Hitung IKU tidak berfungsi di berkas ini."
+        )
     return Sniff(Kind.WORKBOOK, warnings=tuple(warnings), has_macros=has_macros)
 
 
 def _bomb(entries: list[zipfile.ZipInfo]) -> str:
     if len(entries) > MAX_ENTRIES:
-        return f"Arsip berisi {len(entries)} bagian; buku kerja wajar jauh lebih sedikit."
+        return (
+            f"Arsip berisi {len(entries)} bagian; buku kerja wajar jauh lebih sedikit."
+        )
     if sum(e.file_size for e in entries) > MAX_INFLATED:
-        return ("Isi arsip yang dinyatakan terlalu besar untuk sebuah buku kerja (lebih "
-                f"dari {MAX_INFLATED >> 20} MB); tidak dibuka demi keamanan.")
+        return (
+            "Isi arsip yang dinyatakan terlalu besar untuk sebuah buku kerja (lebih "
+            f"dari {MAX_INFLATED >> 20} MB); tidak dibuka demi keamanan."
+        )
     for entry in entries:
         if entry.file_size > MAX_PART:
-            return (f"Bagian '{entry.filename}' dinyatakan terlalu besar; tidak dibuka "
-                    "demi keamanan.")
+            return (
+                f"Bagian '{entry.filename}' dinyatakan terlalu besar; tidak dibuka "
+                "demi keamanan."
+            )
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > RATIO_FROM and ratio > MAX_RATIO:
-            return (f"Bagian '{entry.filename}' dimampatkan {ratio:.0f} kali (ciri 'zip "
-                    "bomb'); tidak dibuka demi keamanan.")
+            return (
+                f"Bagian '{entry.filename}' dimampatkan {ratio:.0f} kali (ciri 'zip "
+                "bomb'); tidak dibuka demi keamanan."
+            )
     return ""
 
 
@@ -197,15 +228,19 @@ def _ole(path: Path) -> Sniff:
     try:
         with path.open("rb") as handle:
             encrypted = msoffcrypto.OfficeFile(handle).is_encrypted()
-    except Exception:  # noqa: BLE001 - msoffcrypto raises bare Exception on odd files
+    except Exception:
         encrypted = False
     if encrypted or _has_stream(path, "EncryptionInfo"):
-        return Sniff(Kind.ENCRYPTED,
-                     "Buku kerja dilindungi kata sandi. Jalankan lagi dengan --password "
-                     "KATA_SANDI, atau minta pengirim membuka kuncinya.")
-    return Sniff(Kind.LEGACY_XLS,
-                 "Format lama Excel 97-2003 (.xls) tidak didukung. Buka di Excel lalu "
-                 "simpan sebagai Buku Kerja Excel Bermakro (.xlsm).")
+        return Sniff(
+            Kind.ENCRYPTED,
+            "Buku kerja dilindungi kata sandi. Jalankan lagi dengan --password "
+            "KATA_SANDI, atau minta pengirim membuka kuncinya.",
+        )
+    return Sniff(
+        Kind.LEGACY_XLS,
+        "Format lama Excel 97-2003 (.xls) tidak didukung. Buka di Excel lalu "
+        "simpan sebagai Buku Kerja Excel Bermakro (.xlsm).",
+    )
 
 
 def _has_stream(path: Path, name: str) -> bool:

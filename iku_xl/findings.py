@@ -36,6 +36,11 @@ class Rule(Enum):
     TARGET_OUT_OF_RANGE = "target_out_of_range"
     FILLER_MISSING = "filler_missing"
     TEXT_CONVERTED = "text_converted"
+    MERGED_CELLS = "merged_cells"
+    HIDDEN_ROW = "hidden_row"
+    DATA_BELOW_TABLE = "data_below_table"
+    FORMULA_WITHOUT_VALUE = "formula_without_value"
+    CONTRACT_BROKEN = "contract_broken"
     # Consolidation of many workbooks.
     FILE_UNUSABLE = "file_unusable"
     FILE_WARNING = "file_warning"
@@ -59,6 +64,12 @@ class Finding:
     severity: Severity
     message: str
     file: str | None = None
+    related: tuple[str, ...] = ()  # other cells of the same sheet the finding is about
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """Every cell to highlight for this finding."""
+        return ((self.cell,) if self.cell else ()) + self.related
 
     def in_file(self, file: str) -> Finding:
         """The same finding, naming the file it came from."""

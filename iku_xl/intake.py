@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
-import shutil
-import zipfile
 import hashlib
+import io
 import logging
 import math
+import shutil
+import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,14 +32,14 @@ from iku_xl.contract import (
 from iku_xl.engine import IndicatorInput, IndicatorResult, Status, evaluate
 from iku_xl.errors import IkuXlError, OutputError
 from iku_xl.filetype import load
-from iku_xl.macros import MacroReport, inspect_macros
 from iku_xl.findings import Finding, Rule, Severity
+from iku_xl.macros import MacroReport, inspect_macros
 from iku_xl.numbers import is_blank, read_number
 from iku_xl.outputs import output_values
 from iku_xl.reader import CalamineView
+from iku_xl.sandbox import Failure, run_isolated
 from iku_xl.template import sheet_names
 from iku_xl.workbook_file import FileWorkbook
-from iku_xl.sandbox import Failure, run_isolated
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,9 @@ def inspect_all(
     return reports
 
 
-def inspect(path: Path, catalogue: Catalogue, password: str | None = None) -> FileReport:
+def inspect(
+    path: Path, catalogue: Catalogue, password: str | None = None
+) -> FileReport:
     """Everything intake learns from one file; never raises for a problem of the file."""
     try:
         size, digest = path.stat().st_size, _sha256(path)
@@ -148,7 +150,7 @@ def inspect(path: Path, catalogue: Catalogue, password: str | None = None) -> Fi
         return _read(path, catalogue, password, identity)
     except IkuXlError as err:
         return FileReport(**identity, usable=False, reason=str(err))
-    except Exception as err:  # noqa: BLE001 - one bad file must not stop the run
+    except Exception as err:
         log.debug("unexpected failure reading %s", path, exc_info=True)
         reason = f"Berkas tidak dapat dibaca ({type(err).__name__})."
         return FileReport(**identity, usable=False, reason=reason)
@@ -169,32 +171,47 @@ def quarantine(reports: list[FileReport], folder: Path) -> list[Path]:
             counter = 1
             while target.exists():
                 counter += 1
-                target = folder / f"{Path(report.name).stem} ({counter}){Path(report.name).suffix}"
+                target = (
+                    folder
+                    / f"{Path(report.name).stem} ({counter}){Path(report.name).suffix}"
+                )
             shutil.copy2(report.path, target)
             copies.append(target)
     except OSError as err:
-        raise OutputError(f"Tidak dapat menyalin ke folder karantina '{folder}': {err}") from err
+        raise OutputError(
+            f"Tidak dapat menyalin ke folder karantina '{folder}': {err}"
+        ) from err
     return copies
 
 
-def _read(path: Path, catalogue: Catalogue, password: str | None,
-          identity: dict) -> FileReport:
+def _read(
+    path: Path, catalogue: Catalogue, password: str | None, identity: dict
+) -> FileReport:
     data, sniffed = load(path, password)
     package = zipfile.ZipFile(io.BytesIO(data))
     macros = inspect_macros(package, tuple(sheet_names(catalogue)))
     notes = [_file_finding(path, Rule.FILE_WARNING, text) for text in sniffed.warnings]
     if macros.suspicious:
-        notes.append(_file_finding(
-            path, Rule.SUSPICIOUS_MACROS,
-            "Makro berbeda dari template resmi (" + "; ".join(macros.reasons) + "). "
-            "Data tetap dibaca; jangan aktifkan makro berkas ini."))
+        notes.append(
+            _file_finding(
+                path,
+                Rule.SUSPICIOUS_MACROS,
+                "Makro berbeda dari template resmi ("
+                + "; ".join(macros.reasons)
+                + "). "
+                "Data tetap dibaca; jangan aktifkan makro berkas ini.",
+            )
+        )
 
     view = CalamineView(path, data)
     manifest = read_manifest(view)
     if manifest.catalogue.digest != catalogue.digest:
         return FileReport(
-            **identity, usable=False, template_version=manifest.template_version,
-            macros=macros, findings=tuple(notes),
+            **identity,
+            usable=False,
+            template_version=manifest.template_version,
+            macros=macros,
+            findings=tuple(notes),
             reason=f"Dibuat dari template lain (katalog {manifest.catalogue.office} tahun "
             f"{manifest.catalogue.year}, sidik {manifest.catalogue.digest[:12]}), "
             "bukan template yang sedang dikonsolidasi.",
@@ -208,7 +225,9 @@ def _read(path: Path, catalogue: Catalogue, password: str | None,
     return FileReport(
         **identity,
         usable=True,
-        reason=f"{len(submissions)} IKU terisi." if submissions else "Tidak ada IKU terisi.",
+        reason=f"{len(submissions)} IKU terisi."
+        if submissions
+        else "Tidak ada IKU terisi.",
         template_version=manifest.template_version,
         sheets=tuple(s.sheet for s in submissions),
         fillers=tuple(dict.fromkeys(s.filler for s in submissions if s.filler)),
@@ -219,7 +238,9 @@ def _read(path: Path, catalogue: Catalogue, password: str | None,
     )
 
 
-def _submissions(view: WorkbookView, path: Path, catalogue: Catalogue) -> list[Submission]:
+def _submissions(
+    view: WorkbookView, path: Path, catalogue: Catalogue
+) -> list[Submission]:
     modified = path.stat().st_mtime
     submissions = []
     for inputs in read_inputs(view, catalogue):
@@ -227,19 +248,30 @@ def _submissions(view: WorkbookView, path: Path, catalogue: Catalogue) -> list[S
         if result.status is Status.NOT_FILLED:
             continue
         stored = _stored_output_findings(view, result)
-        submissions.append(Submission(
-            indicator=inputs.indicator,
-            result=result,
-            rows=tuple((r.component.value, r.numerator.value, r.denominator.value,
-                        r.note.value) for r in inputs.rows),
-            fingerprint=_fingerprint(inputs),
-            file=path.name,
-            sheet=inputs.sheet,
-            filler=_text(inputs.filler_name.value),
-            filled_on=_text(inputs.filled_on.value),
-            modified=modified,
-            findings=tuple(f.in_file(path.name) for f in (*result.findings, *stored)),
-        ))
+        submissions.append(
+            Submission(
+                indicator=inputs.indicator,
+                result=result,
+                rows=tuple(
+                    (
+                        r.component.value,
+                        r.numerator.value,
+                        r.denominator.value,
+                        r.note.value,
+                    )
+                    for r in inputs.rows
+                ),
+                fingerprint=_fingerprint(inputs),
+                file=path.name,
+                sheet=inputs.sheet,
+                filler=_text(inputs.filler_name.value),
+                filled_on=_text(inputs.filled_on.value),
+                modified=modified,
+                findings=tuple(
+                    f.in_file(path.name) for f in (*result.findings, *stored)
+                ),
+            )
+        )
     return submissions
 
 
@@ -333,11 +365,15 @@ def _sha256(path: Path) -> str:
 
 def _failed(path: Path, failure: Failure, timeout: float) -> FileReport:
     if failure.timed_out:
-        reason = (f"Berkas terlalu lama dibaca (lebih dari {timeout:g} detik): "
-                  "kemungkinan rusak atau sengaja dibuat berbahaya.")
+        reason = (
+            f"Berkas terlalu lama dibaca (lebih dari {timeout:g} detik): "
+            "kemungkinan rusak atau sengaja dibuat berbahaya."
+        )
     else:
-        reason = ("Pembaca berkas berhenti mendadak: berkas kemungkinan rusak atau "
-                  "sengaja dibuat berbahaya.")
+        reason = (
+            "Pembaca berkas berhenti mendadak: berkas kemungkinan rusak atau "
+            "sengaja dibuat berbahaya."
+        )
     try:
         size, digest = path.stat().st_size, _sha256(path)
     except OSError:

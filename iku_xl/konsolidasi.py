@@ -27,7 +27,13 @@ from iku_xl.contract import (
 from iku_xl.engine import PERIODS, Status
 from iku_xl.errors import OutputError, SelectionError
 from iku_xl.formatting import format_percent
-from iku_xl.intake import DEFAULT_TIMEOUT, FileReport, find_files, inspect_all, quarantine
+from iku_xl.intake import (
+    DEFAULT_TIMEOUT,
+    FileReport,
+    find_files,
+    inspect_all,
+    quarantine,
+)
 from iku_xl.numbers import is_blank, read_count
 from iku_xl.outputs import Write
 from iku_xl.rekap import tables, write_rekap
@@ -91,8 +97,9 @@ def run_consolidation(
             on_file(len(files), report)
 
     reports = inspect_all(files, catalogue, progress, options.password, options.timeout)
-    result = consolidate(reports, catalogue, options.year, options.period,
-                         options.take_latest)
+    result = consolidate(
+        reports, catalogue, options.year, options.period, options.take_latest
+    )
     if options.quarantine is not None:
         quarantine(reports, options.quarantine)
     write_rekap(result, output)
@@ -165,8 +172,9 @@ def read_request(view: WorkbookView, home: Path) -> Request:
     take_latest = (
         not is_blank(latest) and str(latest).strip().casefold() == YES.casefold()
     )
-    return Request(folder, output, Options(year=year, period=period,
-                                           take_latest=take_latest))
+    return Request(
+        folder, output, Options(year=year, period=period, take_latest=take_latest)
+    )
 
 
 def sheet_writes(

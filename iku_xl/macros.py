@@ -53,14 +53,17 @@ def official(sheet_names: tuple[str, ...]) -> tuple[str, dict[str, str]]:
     return hashlib.sha256(project).hexdigest(), _modules(project)
 
 
-def inspect_macros(package: zipfile.ZipFile, sheet_names: tuple[str, ...]) -> MacroReport:
+def inspect_macros(
+    package: zipfile.ZipFile, sheet_names: tuple[str, ...]
+) -> MacroReport:
     """Fingerprint the macros of an open workbook package and flag what is suspicious."""
     names = set(package.namelist())
     reasons = []
     if any(name.startswith(MACRO_SHEET_FOLDER) for name in names):
         reasons.append("berisi lembar makro Excel 4.0 (XLM)")
-    reasons += [f"nama '{name}' menjalankan makro saat dibuka"
-                for name in _auto_names(package)]
+    reasons += [
+        f"nama '{name}' menjalankan makro saat dibuka" for name in _auto_names(package)
+    ]
     if VBA_PART not in names:
         return MacroReport(None, tuple(reasons))
 
@@ -71,9 +74,13 @@ def inspect_macros(package: zipfile.ZipFile, sheet_names: tuple[str, ...]) -> Ma
     try:
         modules = _modules(project)
     except (PyOpenVBAError, ValueError, KeyError, IndexError, EOFError) as err:
-        return MacroReport(hashlib.sha256(project).hexdigest(),
-                           (*reasons, f"proyek VBA tidak dapat dibaca ({type(err).__name__})"))
-    return MacroReport(_fingerprint(modules), (*reasons, *_differences(modules, expected)))
+        return MacroReport(
+            hashlib.sha256(project).hexdigest(),
+            (*reasons, f"proyek VBA tidak dapat dibaca ({type(err).__name__})"),
+        )
+    return MacroReport(
+        _fingerprint(modules), (*reasons, *_differences(modules, expected))
+    )
 
 
 def _modules(project: bytes) -> dict[str, str]:
@@ -90,8 +97,11 @@ def _modules(project: bytes) -> dict[str, str]:
 def _normalised(source: str) -> str:
     # What Excel may change on a re-save is left out: attribute lines, line endings,
     # trailing spaces, and the casing of identifiers (VBA ignores case).
-    lines = [line.rstrip() for line in source.splitlines()
-             if not line.lstrip().startswith("Attribute VB_")]
+    lines = [
+        line.rstrip()
+        for line in source.splitlines()
+        if not line.lstrip().startswith("Attribute VB_")
+    ]
     return "\n".join(line for line in lines if line).casefold()
 
 
@@ -103,13 +113,19 @@ def _fingerprint(modules: dict[str, str]) -> str:
 
 
 def _differences(modules: dict[str, str], expected: dict[str, str]) -> list[str]:
-    reasons = [f"modul '{name}' tidak ada di template resmi"
-               for name in sorted(modules.keys() - expected.keys())]
-    reasons += [f"kode modul '{name}' berbeda dari template resmi"
-                for name in sorted(modules.keys() & expected.keys())
-                if modules[name] != expected[name]]
-    reasons += [f"modul '{name}' dari template resmi hilang"
-                for name in sorted(expected.keys() - modules.keys())]
+    reasons = [
+        f"modul '{name}' tidak ada di template resmi"
+        for name in sorted(modules.keys() - expected.keys())
+    ]
+    reasons += [
+        f"kode modul '{name}' berbeda dari template resmi"
+        for name in sorted(modules.keys() & expected.keys())
+        if modules[name] != expected[name]
+    ]
+    reasons += [
+        f"modul '{name}' dari template resmi hilang"
+        for name in sorted(expected.keys() - modules.keys())
+    ]
     return reasons
 
 
@@ -118,5 +134,8 @@ def _auto_names(package: zipfile.ZipFile) -> list[str]:
         root = ElementTree.fromstring(package.read("xl/workbook.xml"))
     except (KeyError, ElementTree.ParseError):
         return []
-    return [element.get("name", "") for element in root.iter(_NAME_ELEMENT)
-            if _AUTO_NAMES.match(element.get("name", ""))]
+    return [
+        element.get("name", "")
+        for element in root.iter(_NAME_ELEMENT)
+        if _AUTO_NAMES.match(element.get("name", ""))
+    ]

@@ -88,33 +88,38 @@ def summary_row(result: IndicatorResult) -> list[object]:
 def _indicator_writes(
     view: WorkbookView, result: IndicatorResult
 ) -> list[Write | Fill]:
+    # A broken sheet (BrokenInput) may lack some names: what can be shown is shown.
     number = result.indicator.number
     operations: list[Write | Fill] = []
     for field, value in output_values(result).items():
-        operations.append(Write(require_name(view, name_of(number, field)), [[value]]))
+        ref = view.name_ref(name_of(number, field))
+        if ref is not None:
+            operations.append(Write(ref, [[value]]))
 
-    area = require_name(view, name_of(number, Field.MESSAGES))
-    lines = _fit(
-        [f.line() for f in result.findings],
-        area.height,
-        "... dan {} pesan lain; daftar lengkap ada di lembar Rekap IKU.",
-    )
-    operations.append(
-        Write(area, [[line] + [None] * (area.width - 1) for line in lines])
-    )
+    area = view.name_ref(name_of(number, Field.MESSAGES))
+    if area is not None:
+        lines = _fit(
+            [f.line() for f in result.findings],
+            area.height,
+            "... dan {} pesan lain; daftar lengkap ada di lembar Rekap IKU.",
+        )
+        operations.append(
+            Write(area, [[line] + [None] * (area.width - 1) for line in lines])
+        )
 
     # Highlights are cleared by painting every input cell its input colour again.
     body = view.table_ref(table_of(number))
-    counts = Ref(body.sheet, body.row, body.column + 1, body.height, 2)
-    operations.append(Fill(counts, INPUT_FILL))
-    operations += [
-        Fill(require_name(view, name_of(number, f)), INPUT_FILL) for f in INPUT_FIELDS
-    ]
+    if body is not None:
+        operations.append(
+            Fill(Ref(body.sheet, body.row, body.column + 1, body.height, 2), INPUT_FILL)
+        )
+    inputs = [view.name_ref(name_of(number, f)) for f in INPUT_FIELDS]
+    operations += [Fill(ref, INPUT_FILL) for ref in inputs if ref is not None]
     for severity, colour in (
         (Severity.WARNING, WARNING_FILL),
         (Severity.ERROR, ERROR_FILL),
     ):
-        cells = [f.cell for f in result.findings if f.severity is severity and f.cell]
+        cells = [c for f in result.findings if f.severity is severity for c in f.cells]
         operations += [Fill(ref, colour) for ref in _runs(result.sheet, cells)]
     return operations
 
@@ -138,7 +143,8 @@ def _summary_writes(
                 None,
                 None,
                 None,
-                f"... dan {rest} pesan lain; lihat area pesan di tiap lembar Bidang.",
+                f"... dan {rest} pesan lain: perbaiki yang di atas, lalu klik Hitung IKU "
+                "lagi (atau jalankan iku-xl hitung untuk daftar lengkap).",
             ],
         ]
     rows_of_findings += [

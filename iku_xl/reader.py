@@ -13,6 +13,7 @@ from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineError, CalamineWorkbook
 
 from iku_xl.contract import Ref
+from iku_xl.engine import CellIssue
 from iku_xl.errors import WorkbookError
 
 WORKBOOK_PART = "xl/workbook.xml"
@@ -32,7 +33,9 @@ class CalamineView:
         self.path = Path(path)
         self.names = defined_names(self.path, data)
         try:
-            self.book = CalamineWorkbook.from_filelike(io.BytesIO(data), load_tables=True)
+            self.book = CalamineWorkbook.from_filelike(
+                io.BytesIO(data), load_tables=True
+            )
         except (CalamineError, OSError, ValueError) as err:
             raise WorkbookError(
                 f"Berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja Excel: "
@@ -68,6 +71,25 @@ class CalamineView:
                 ]
             )
         return rows
+
+    def cell_issues(self, ref: Ref) -> dict[str, CellIssue]:
+        # calamine tells merged cells but not hidden rows; uncalculated formulas and
+        # error cells look empty here, and intake reads such sheets again with openpyxl.
+        issues = {}
+        sheet = self.book.get_sheet_by_name(ref.sheet)
+        for (first_row, first_col), (last_row, last_col) in (
+            sheet.merged_cell_ranges or ()
+        ):
+            for row in range(
+                max(first_row + 1, ref.row),
+                min(last_row + 1, ref.row + ref.height - 1) + 1,
+            ):
+                for col in range(
+                    max(first_col + 1, ref.column),
+                    min(last_col + 1, ref.column + ref.width - 1) + 1,
+                ):
+                    issues[Ref(ref.sheet, row, col).cell()] = CellIssue.MERGED
+        return issues
 
     def _sheet(self, sheet: str) -> list[list[object]]:
         if sheet not in self._sheets:

@@ -243,26 +243,28 @@ def _sources(result: Consolidation) -> pd.DataFrame:
             ", ".join(f.sheets),
             ", ".join(f.fillers),
             ", ".join(f.dates),
+            f.macros.label() if f.macros is not None else None,
+            f.macros.fingerprint if f.macros is not None else None,
             "Dipakai" if f.usable else "Tidak dapat dipakai",
             f.reason,
         ]
         for f in result.files
     ]
-    return pd.DataFrame(
-        rows,
-        columns=[
-            SOURCE_COLUMN,
-            "Lokasi",
-            "Ukuran (byte)",
-            "SHA-256",
-            "Versi template",
-            "Lembar dipakai",
-            "Pengisi",
-            "Tanggal pengisian",
-            "Status",
-            "Alasan",
-        ],
-    )
+    columns = [
+        SOURCE_COLUMN,
+        "Lokasi",
+        "Ukuran (byte)",
+        "SHA-256",
+        "Versi template",
+        "Lembar dipakai",
+        "Pengisi",
+        "Tanggal pengisian",
+        "Makro",
+        "Sidik VBA",
+        "Status",
+        "Alasan",
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _problems(result: Consolidation) -> pd.DataFrame:

@@ -57,8 +57,10 @@ def run_isolated(
         while queue or busy:
             while queue and len(busy) < count:
                 assign(idle.pop() if idle else _Worker(context, function, memory))
-            ready = wait([*busy, *(w.process.sentinel for w, _, _ in busy.values())],
-                         timeout=POLL_SECONDS)
+            ready = wait(
+                [*busy, *(w.process.sentinel for w, _, _ in busy.values())],
+                timeout=POLL_SECONDS,
+            )
             now = time.monotonic()
             for connection, (worker, index, started) in list(busy.items()):
                 answer = _receive(connection) if connection in ready else None
@@ -69,10 +71,19 @@ def run_isolated(
                 elif connection in ready or not worker.process.is_alive():
                     del busy[connection]
                     worker.close()
-                    log.warning("worker died on item %d (exit %s)", index,
-                                worker.process.exitcode)
-                    yield index, Failure(crashed=True, timed_out=False,
-                                         detail=f"exit {worker.process.exitcode}")
+                    log.warning(
+                        "worker died on item %d (exit %s)",
+                        index,
+                        worker.process.exitcode,
+                    )
+                    yield (
+                        index,
+                        Failure(
+                            crashed=True,
+                            timed_out=False,
+                            detail=f"exit {worker.process.exitcode}",
+                        ),
+                    )
                 elif now - started > timeout:
                     del busy[connection]
                     worker.close()
@@ -86,7 +97,9 @@ def _context():
     # Workers start from a clean server process (never a fork of a caller that may hold
     # threads and locks, such as a progress bar), or are spawned where that is missing.
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return multiprocessing.get_context(
+        "forkserver" if "forkserver" in methods else "spawn"
+    )
 
 
 class _Worker:
@@ -94,8 +107,9 @@ class _Worker:
 
     def __init__(self, context, function: Callable[[Any], Any], memory: int) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, function, memory),
-                                       daemon=True)
+        self.process = context.Process(
+            target=_serve, args=(child, function, memory), daemon=True
+        )
         self.process.start()
         child.close()
 

@@ -18,11 +18,11 @@ from openpyxl.workbook.workbook import Workbook
 
 from iku_xl.atomic import write_atomically
 from iku_xl.contract import Ref
+from iku_xl.engine import CellIssue
 from iku_xl.errors import OutputError, WorkbookError
 from iku_xl.filetype import encrypt, load
 from iku_xl.hitung import Outcome, run
 from iku_xl.outputs import Fill, Write
-
 
 
 class FileWorkbook:
@@ -46,11 +46,14 @@ class FileWorkbook:
         defined = self.book.defined_names.get(name)
         if defined is None:
             return None
-        destinations = list(defined.destinations)
-        if len(destinations) != 1 or destinations[0][0] not in self.book.sheetnames:
-            return None
-        sheet, address = destinations[0]
-        return Ref.parse(sheet, address)
+        try:
+            destinations = list(defined.destinations)
+            if len(destinations) != 1 or destinations[0][0] not in self.book.sheetnames:
+                return None
+            sheet, address = destinations[0]
+            return Ref.parse(sheet, address)
+        except (WorkbookError, ValueError, TypeError):
+            return None  # a name pointing at #REF! or at something other than cells
 
     def table_ref(self, table: str) -> Ref | None:
         if table not in self._tables:
@@ -68,19 +71,44 @@ class FileWorkbook:
         )
 
     def read(self, ref: Ref) -> list[list[object]]:
-        rows = self._values(self.book, ref)
-        if any(_is_formula(v) for row in rows for v in row):
-            cached = self._values(self._cached_book(), ref)
-            # A formula no spreadsheet program has calculated has no value to read: its
-            # text is passed on, to be refused as not a number.
-            rows = [
-                [
-                    c if not _is_formula(v) or c is not None else v
-                    for v, c in zip(row, cached_row, strict=True)
-                ]
-                for row, cached_row in zip(rows, cached, strict=True)
+        cells = self._cells(self.book, ref)
+        if not any(c.data_type == "f" for row in cells for c in row):
+            return [[c.value for c in row] for row in cells]
+        # A formula's value is what a spreadsheet program last saved; one that was
+        # never calculated has none, and its text is passed on, to be refused.
+        cached = self._cells(self._cached_book(), ref)
+        return [
+            [
+                c.value if c.data_type != "f" or k.value is None else k.value
+                for c, k in zip(row, cached_row, strict=True)
             ]
-        return rows
+            for row, cached_row in zip(cells, cached, strict=True)
+        ]
+
+    def cell_issues(self, ref: Ref) -> dict[str, CellIssue]:
+        sheet = self.book[ref.sheet]
+        issues: dict[str, CellIssue] = {}
+        last_row, last_col = ref.row + ref.height - 1, ref.column + ref.width - 1
+        for merged in sheet.merged_cells.ranges:
+            for row in range(
+                max(merged.min_row, ref.row), min(merged.max_row, last_row) + 1
+            ):
+                for col in range(
+                    max(merged.min_col, ref.column), min(merged.max_col, last_col) + 1
+                ):
+                    issues[Ref(ref.sheet, row, col).cell()] = CellIssue.MERGED
+        for row in range(ref.row, last_row + 1):
+            dimension = sheet.row_dimensions.get(row)
+            if dimension is not None and dimension.hidden:
+                issues[Ref(ref.sheet, row, ref.column).cell()] = CellIssue.HIDDEN_ROW
+        cells = self._cells(self.book, ref)
+        if any(c.data_type == "f" for row in cells for c in row):
+            cached = self._cells(self._cached_book(), ref)
+            for row, cached_row in zip(cells, cached, strict=True):
+                for cell, value in zip(row, cached_row, strict=True):
+                    if cell.data_type == "f" and value.value is None:
+                        issues[cell.coordinate] = CellIssue.FORMULA_WITHOUT_VALUE
+        return issues
 
     def apply(self, operations: list[Write | Fill]) -> None:
         """Carry out planned writes in memory; ``save`` puts them on disk."""
@@ -124,11 +152,20 @@ class FileWorkbook:
     def _load(self, data_only: bool) -> Workbook:
         try:
             return openpyxl.load_workbook(
-                io.BytesIO(self._data), keep_vba=self.sniff.has_macros,
-                data_only=data_only, keep_links=True,
+                io.BytesIO(self._data),
+                keep_vba=self.sniff.has_macros,
+                data_only=data_only,
+                keep_links=True,
             )
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
-                TypeError, EOFError) as err:
+        except (
+            InvalidFileException,
+            zipfile.BadZipFile,
+            KeyError,
+            OSError,
+            ValueError,
+            TypeError,
+            EOFError,
+        ) as err:
             raise WorkbookError(
                 f"Berkas '{self.path.name}' tidak dapat dibuka sebagai buku kerja Excel: "
                 f"rusak atau bukan berkas Excel ({type(err).__name__})."
@@ -140,18 +177,15 @@ class FileWorkbook:
         return self._cached
 
     @staticmethod
-    def _values(book: Workbook, ref: Ref) -> list[list[object]]:
-        sheet = book[ref.sheet]
-        return [
-            list(row)
-            for row in sheet.iter_rows(
+    def _cells(book: Workbook, ref: Ref) -> list[tuple]:
+        return list(
+            book[ref.sheet].iter_rows(
                 min_row=ref.row,
                 max_row=ref.row + ref.height - 1,
                 min_col=ref.column,
                 max_col=ref.column + ref.width - 1,
-                values_only=True,
             )
-        ]
+        )
 
 
 def hitung_file(
@@ -175,7 +209,3 @@ def hitung_file(
     workbook.apply(outcome.operations)
     workbook.save(target)
     return replace(outcome, warnings=workbook.sniff.warnings)
-
-
-def _is_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith("=")

@@ -91,7 +91,8 @@ def consolidate(folder: Path, output: Path) -> tuple[float, float]:
     """Seconds the consolidation took and the peak MB of its process tree."""
     process = subprocess.Popen(
         [sys.executable, "-c", CONSOLIDATE, str(folder), str(output)],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     peak = [0]
     watcher = threading.Thread(target=_watch_memory, args=(process, peak), daemon=True)
@@ -147,14 +148,22 @@ def main() -> int:
     n_quarter = max(1, args.n // 4)
     print(f"files              {args.n} ({os.cpu_count()} CPUs)")
     print(f"consolidation      {seconds:8.2f} s")
-    print(f"floor (calamine)   {floor:8.2f} s   ratio {seconds / floor:5.2f} "
-          f"(target <= {FLOOR_TARGET})")
-    print(f"naive (pandas)     {naive:8.2f} s   ratio {naive / seconds:5.1f}x slower "
-          f"(target >= {NAIVE_TARGET}x; timed on {len(sample)} files, scaled)")
-    print(f"peak memory        {peak_mb:8.1f} MB (target < {MEMORY_TARGET_MB} MB at "
-          "N = 2000)")
-    print(f"per file           {quarter_seconds / n_quarter * 1000:6.2f} ms at N = "
-          f"{n_quarter}; {seconds / args.n * 1000:6.2f} ms at N = {args.n}")
+    print(
+        f"floor (calamine)   {floor:8.2f} s   ratio {seconds / floor:5.2f} "
+        f"(target <= {FLOOR_TARGET})"
+    )
+    print(
+        f"naive (pandas)     {naive:8.2f} s   ratio {naive / seconds:5.1f}x slower "
+        f"(target >= {NAIVE_TARGET}x; timed on {len(sample)} files, scaled)"
+    )
+    print(
+        f"peak memory        {peak_mb:8.1f} MB (target < {MEMORY_TARGET_MB} MB at "
+        "N = 2000)"
+    )
+    print(
+        f"per file           {quarter_seconds / n_quarter * 1000:6.2f} ms at N = "
+        f"{n_quarter}; {seconds / args.n * 1000:6.2f} ms at N = {args.n}"
+    )
     met = seconds <= FLOOR_TARGET * floor and naive >= NAIVE_TARGET * seconds
     return 0 if met else 1
 

@@ -327,8 +327,9 @@ def test_a_failed_rekap_write_leaves_no_partial_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kotak_masuk"]
 
 
-def test_workbooks_not_ours_or_of_another_version_are_listed(tmp_path, built_template,
-                                                             capsys):
+def test_workbooks_not_ours_or_of_another_version_are_listed(
+    tmp_path, built_template, capsys
+):
     folder = tmp_path / "campuran"
     folder.mkdir()
     workbook(built_template, folder / "benar.xlsm", 1)
@@ -337,7 +338,9 @@ def test_workbooks_not_ours_or_of_another_version_are_listed(tmp_path, built_tem
     book = openpyxl.load_workbook(old, keep_vba=True)
     book["Manifest"]["B1"] = "0"  # template_version
     book.save(old)
-    code, out, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json")
+    code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
+    )
     sources = {r["Berkas"]: r for r in json.loads(out)["sumber"]}
     assert "bukan template iku-xl" in sources["daftar_hadir.xlsx"]["Alasan"]
     assert "versi '0'" in sources["versi_lama.xlsm"]["Alasan"]
