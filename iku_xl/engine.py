@@ -284,7 +284,12 @@ class _Checker:
     ) -> None:
         self.findings.append(
             Finding(
-                self.sheet, cell.address, cell.value, rule, severity, message,
+                self.sheet,
+                cell.address,
+                cell.value,
+                rule,
+                severity,
+                message,
                 related=related,
             )
         )

@@ -51,6 +51,17 @@ class XlwingsWorkbook:
             for sheet in book.sheets
             for table in sheet.tables
         }
+        # Each sheet is read once, as far as the contract's names and tables reach (and
+        # a row below each table): never the whole used range, which a stray value in a
+        # far corner can make enormous.
+        self._extent: dict[str, tuple[int, int]] = {}
+        refs = [*self._names.values(), *filter(None, map(self.table_ref, self._tables))]
+        for ref in refs:
+            rows, columns = self._extent.get(ref.sheet, (1, 1))
+            self._extent[ref.sheet] = (
+                max(rows, ref.row + ref.height),
+                max(columns, ref.column + ref.width - 1),
+            )
 
     def name_ref(self, name: str) -> Ref | None:
         return self._names.get(name)
@@ -93,9 +104,8 @@ class XlwingsWorkbook:
 
     def _sheet_values(self, sheet: str) -> list[list[object]]:
         if sheet not in self._sheets:
-            used = self.book.sheets[sheet].used_range
-            last = used.last_cell
-            block = self.book.sheets[sheet].range((1, 1), (last.row, last.column))
+            rows, columns = self._extent.get(sheet, (1, 1))
+            block = self.book.sheets[sheet].range((1, 1), (rows, columns))
             self._sheets[sheet] = block.options(ndim=2, err_to_str=True).value or []
         return self._sheets[sheet]
 

@@ -50,7 +50,7 @@ class Kind(Enum):
     TEXT = "teks"
     EMPTY = "kosong"
     DAMAGED = "rusak"
-    ZIP_BOMB = "zip berbahaya"
+    UNSAFE = "berbahaya"
     OTHER = "bukan buku kerja"
 
 
@@ -154,7 +154,7 @@ def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
             entries = package.infolist()
             bomb = _bomb(entries)
             if bomb:
-                return Sniff(Kind.ZIP_BOMB, bomb)
+                return Sniff(Kind.UNSAFE, bomb)
             names = {entry.filename for entry in entries}
             if "xl/workbook.xml" not in names:
                 return Sniff(
@@ -162,6 +162,7 @@ def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
                     "Arsip zip atau dokumen Office lain, bukan buku kerja Excel.",
                 )
             workbook_head = package.open("xl/workbook.xml").read(SNIFF_BYTES)
+            unsafe = _xml_declarations(package)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -175,6 +176,13 @@ def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
             Kind.DAMAGED,
             f"Berkas rusak atau terpotong: bukan buku kerja Excel yang utuh "
             f"({type(err).__name__}). Minta pengirim mengirim ulang.",
+        )
+    if unsafe:
+        return Sniff(
+            Kind.UNSAFE,
+            f"Bagian '{unsafe}' berisi deklarasi XML (DOCTYPE/ENTITY) yang tidak "
+            "pernah ada di buku kerja Excel dan dapat dipakai untuk menyerang; "
+            "tidak dibuka demi keamanan.",
         )
     if STRICT_NAMESPACE in workbook_head:
         return Sniff(
@@ -197,6 +205,17 @@ def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
             "Hitung IKU tidak berfungsi di berkas ini."
         )
     return Sniff(Kind.WORKBOOK, warnings=tuple(warnings), has_macros=has_macros)
+
+
+def _xml_declarations(package: zipfile.ZipFile) -> str:
+    """The first XML part that declares a DOCTYPE or entities, or ''."""
+    for entry in package.infolist():
+        if entry.filename.endswith((".xml", ".rels", ".vml")):
+            with package.open(entry) as part:
+                head = part.read(SNIFF_BYTES)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                return entry.filename
+    return ""
 
 
 def _bomb(entries: list[zipfile.ZipInfo]) -> str:

@@ -126,20 +126,44 @@ def inspect_all(
     seconds, is reported as unusable; the others are still read.
     """
     reports: list[FileReport | None] = [None] * len(paths)
+    crashed = []
     work = functools.partial(inspect, catalogue=catalogue, password=password)
     for index, outcome in run_isolated(work, paths, timeout=timeout):
+        if isinstance(outcome, Failure) and outcome.crashed:
+            crashed.append(index)  # read again below, with the careful reader
+            continue
         if isinstance(outcome, Failure):
             outcome = _failed(paths[index], outcome, timeout)
         reports[index] = outcome
+        if progress is not None:
+            progress(outcome)
+
+    # calamine holds a sheet's whole used range in memory, so a stray value in a far
+    # corner can bring its worker down; openpyxl keeps only the cells that exist.
+    careful = functools.partial(
+        inspect, catalogue=catalogue, password=password, careful=True
+    )
+    retry = [paths[i] for i in crashed]
+    for position, outcome in run_isolated(careful, retry, timeout=timeout):
+        if isinstance(outcome, Failure):
+            outcome = _failed(retry[position], outcome, timeout)
+        reports[crashed[position]] = outcome
         if progress is not None:
             progress(outcome)
     return reports
 
 
 def inspect(
-    path: Path, catalogue: Catalogue, password: str | None = None
+    path: Path,
+    catalogue: Catalogue,
+    password: str | None = None,
+    careful: bool = False,
 ) -> FileReport:
-    """Everything intake learns from one file; never raises for a problem of the file."""
+    """Everything intake learns from one file; never raises for a problem of the file.
+
+    ``careful`` reads the cells with openpyxl instead of python-calamine: slower, but
+    proof against sheets whose used range is absurdly large.
+    """
     try:
         size, digest = path.stat().st_size, _sha256(path)
     except OSError as err:
@@ -147,7 +171,7 @@ def inspect(
         return FileReport(str(path), path.name, 0, "", False, reason)
     identity = dict(path=str(path), name=path.name, size=size, sha256=digest)
     try:
-        return _read(path, catalogue, password, identity)
+        return _read(path, catalogue, password, careful, identity)
     except IkuXlError as err:
         return FileReport(**identity, usable=False, reason=str(err))
     except Exception as err:
@@ -185,7 +209,11 @@ def quarantine(reports: list[FileReport], folder: Path) -> list[Path]:
 
 
 def _read(
-    path: Path, catalogue: Catalogue, password: str | None, identity: dict
+    path: Path,
+    catalogue: Catalogue,
+    password: str | None,
+    careful: bool,
+    identity: dict,
 ) -> FileReport:
     data, sniffed = load(path, password)
     package = zipfile.ZipFile(io.BytesIO(data))
@@ -203,7 +231,7 @@ def _read(
             )
         )
 
-    view = CalamineView(path, data)
+    view = FileWorkbook(path, password) if careful else CalamineView(path, data)
     manifest = read_manifest(view)
     if manifest.catalogue.digest != catalogue.digest:
         return FileReport(
@@ -217,7 +245,9 @@ def _read(
             "bukan template yang sedang dikonsolidasi.",
         )
     submissions = _submissions(view, path, catalogue)
-    if any(f.rule in SECOND_LOOK for s in submissions for f in s.result.findings):
+    if not careful and any(
+        f.rule in SECOND_LOOK for s in submissions for f in s.result.findings
+    ):
         # calamine shows error cells and uncalculated formulas as empty: openpyxl tells
         # them apart, so a sheet with empty cells is read again with it.
         submissions = _submissions(FileWorkbook(path, password), path, catalogue)

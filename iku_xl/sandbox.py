@@ -71,7 +71,7 @@ def run_isolated(
                 elif connection in ready or not worker.process.is_alive():
                     del busy[connection]
                     worker.close()
-                    log.warning(
+                    log.info(
                         "worker died on item %d (exit %s)",
                         index,
                         worker.process.exitcode,
