@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -166,6 +167,7 @@ def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
+        zlib.error,
         OSError,
         EOFError,
         KeyError,

@@ -29,7 +29,13 @@ from iku_xl.contract import (
     read_inputs,
     read_manifest,
 )
-from iku_xl.engine import IndicatorInput, IndicatorResult, Status, evaluate
+from iku_xl.engine import (
+    BrokenInput,
+    IndicatorInput,
+    IndicatorResult,
+    Status,
+    evaluate,
+)
 from iku_xl.errors import IkuXlError, OutputError
 from iku_xl.filetype import load
 from iku_xl.findings import Finding, Rule, Severity
@@ -244,14 +250,16 @@ def _read(
             f"{manifest.catalogue.year}, sidik {manifest.catalogue.digest[:12]}), "
             "bukan template yang sedang dikonsolidasi.",
         )
-    submissions = _submissions(view, path, catalogue)
+    submissions, broken = _submissions(view, path, catalogue)
     if not careful and any(
         f.rule in SECOND_LOOK for s in submissions for f in s.result.findings
     ):
         # calamine shows error cells and uncalculated formulas as empty: openpyxl tells
         # them apart, so a sheet with empty cells is read again with it.
-        submissions = _submissions(FileWorkbook(path, password), path, catalogue)
-    findings = [*notes, *(f for s in submissions for f in s.findings)]
+        submissions, broken = _submissions(
+            FileWorkbook(path, password), path, catalogue
+        )
+    findings = [*notes, *broken, *(f for s in submissions for f in s.findings)]
     return FileReport(
         **identity,
         usable=True,
@@ -270,10 +278,22 @@ def _read(
 
 def _submissions(
     view: WorkbookView, path: Path, catalogue: Catalogue
-) -> list[Submission]:
+) -> tuple[list[Submission], list[Finding]]:
+    """The filled IKU of a workbook, and findings for the sheets that cannot be read."""
     modified = path.stat().st_mtime
-    submissions = []
+    submissions, broken = [], []
     for inputs in read_inputs(view, catalogue):
+        if isinstance(inputs, BrokenInput):
+            # Whether a broken sheet was filled in cannot be known: it is no submission.
+            broken.append(
+                _file_finding(
+                    path,
+                    Rule.CONTRACT_BROKEN,
+                    f"IKU {inputs.indicator.number} tidak dapat dibaca dan tidak dimasukkan: "
+                    f"{inputs.message}",
+                )
+            )
+            continue
         result = evaluate(inputs, catalogue)
         if result.status is Status.NOT_FILLED:
             continue
@@ -302,7 +322,7 @@ def _submissions(
                 ),
             )
         )
-    return submissions
+    return submissions, broken
 
 
 def _file_finding(path: Path, rule: Rule, message: str) -> Finding:

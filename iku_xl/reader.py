@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from defusedxml import DefusedXmlException, ElementTree
@@ -36,7 +37,7 @@ class CalamineView:
             self.book = CalamineWorkbook.from_filelike(
                 io.BytesIO(data), load_tables=True
             )
-        except (CalamineError, OSError, ValueError) as err:
+        except (CalamineError, OSError, ValueError, zlib.error) as err:
             raise WorkbookError(
                 f"Berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja Excel: "
                 f"rusak atau bukan berkas Excel ({type(err).__name__})."
@@ -96,7 +97,7 @@ class CalamineView:
             try:
                 found = self.book.get_sheet_by_name(sheet)
                 self._sheets[sheet] = found.to_python(skip_empty_area=False)
-            except (CalamineError, ValueError) as err:
+            except (CalamineError, ValueError, zlib.error) as err:
                 raise WorkbookError(
                     f"Lembar '{sheet}' di '{self.path.name}' tidak dapat dibaca "
                     f"({type(err).__name__})."

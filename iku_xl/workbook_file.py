@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -160,6 +161,7 @@ class FileWorkbook:
         except (
             InvalidFileException,
             zipfile.BadZipFile,
+            zlib.error,
             KeyError,
             OSError,
             ValueError,

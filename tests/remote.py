@@ -97,8 +97,11 @@ def _absolute(address: str) -> str:
 
 
 def _json_value(value):
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
+    # xlwings' VBA client sends a date as ISO 8601 in UTC with milliseconds and a "Z".
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="milliseconds") + "Z"
     return value
 
 
