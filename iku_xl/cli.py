@@ -320,6 +320,9 @@ def show_consolidation(result: Consolidation) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of raising for every user mistake."""
+    # A library object that fails while being discarded (a zip left open by a reader
+    # that met a damaged file) would print a traceback; it goes to the log instead.
+    sys.unraisablehook = _log_unraisable
     try:
         cli.main(args=argv, prog_name="iku-xl", standalone_mode=False)
     except SystemExit as done:
@@ -346,6 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_UNUSABLE
     return 0
+
+
+def _log_unraisable(unraisable) -> None:
+    log.debug("ignored in %r: %r", unraisable.object, unraisable.exc_value)
 
 
 def _indonesian(err: click.ClickException) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -130,6 +131,10 @@ def _receive(connection: Connection) -> tuple[Any] | None:
 
 def _serve(connection: Connection, function: Callable[[Any], Any], memory: int) -> None:
     _limit_memory(memory)
+    # What a reader leaves half-closed on a damaged file must not print a traceback.
+    sys.unraisablehook = lambda unraisable: log.debug(
+        "ignored: %r", unraisable.exc_value
+    )
     while True:
         try:
             item = connection.recv()

@@ -7,14 +7,11 @@ step, so a failed run never leaves a half-written workbook behind.
 from __future__ import annotations
 
 import io
-import zipfile
-import zlib
 from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import PatternFill
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
 from iku_xl.atomic import write_atomically
@@ -158,16 +155,9 @@ class FileWorkbook:
                 data_only=data_only,
                 keep_links=True,
             )
-        except (
-            InvalidFileException,
-            zipfile.BadZipFile,
-            zlib.error,
-            KeyError,
-            OSError,
-            ValueError,
-            TypeError,
-            EOFError,
-        ) as err:
+        # openpyxl meets untrusted XML and zips; what it raises on a malformed part
+        # varies (zip, zlib, XML parse, value and key errors and more).
+        except Exception as err:
             raise WorkbookError(
                 f"Berkas '{self.path.name}' tidak dapat dibuka sebagai buku kerja Excel: "
                 f"rusak atau bukan berkas Excel ({type(err).__name__})."
