@@ -20,6 +20,26 @@ SCHEMA_VERSION = 1
 MAX_SHEET_NAME = 31
 FORBIDDEN_SHEET_CHARACTERS = frozenset("[]:*?/\\")
 DEFAULT_CATALOGUE = "catalogue_2020.toml"
+MIN_YEAR, MAX_YEAR = 2000, 2100
+CATALOGUE_KEYS = frozenset(
+    {"schema", "office", "year", "main_performance", "scale", "indicator"}
+)
+INDICATOR_KEYS = frozenset(
+    {
+        "number",
+        "sheet",
+        "division",
+        "unit",
+        "name",
+        "numerator",
+        "denominator",
+        "components",
+        "direction",
+    }
+)
+COMPONENT_KEYS = frozenset({"name", "unit"})
+SCALE_KEYS = frozenset({"name", "bands"})
+BAND_KEYS = frozenset({"minimum", "label"})
 
 
 class Direction(Enum):
@@ -124,22 +144,27 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 def parse_catalogue(raw: bytes, source: str) -> Catalogue:
     """Validate the bytes of a catalogue file; ``source`` names it in error messages.
 
-    Its digest (SHA-256 of these bytes) identifies it in a template's manifest.
+    The text is taken with Unix line endings and without a byte-order mark (Notepad
+    writes both), so the same catalogue has one digest, the SHA-256 of that text, which
+    identifies it in a template's manifest.
     """
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        data = tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise CatalogueError(
             f"Berkas katalog '{source}' bukan TOML yang sah: {err}"
         ) from err
     catalogue = _parse(data, source)
     return replace(
-        catalogue, digest=hashlib.sha256(raw).hexdigest(), source=raw.decode()
+        catalogue, digest=hashlib.sha256(text.encode()).hexdigest(), source=text
     )
 
 
 def _parse(data: dict, source: str) -> Catalogue:
     where = f"katalog '{source}'"
+    _check_keys(data, CATALOGUE_KEYS, where)
     if data.get("schema") != SCHEMA_VERSION:
         raise CatalogueError(f"{where}: 'schema' harus {SCHEMA_VERSION}.")
     indicators = tuple(
@@ -150,9 +175,12 @@ def _parse(data: dict, source: str) -> Catalogue:
         raise CatalogueError(f"{where}: tidak ada indikator.")
     _check_unique([i.number for i in indicators], "nomor IKU", where)
     _check_unique([i.sheet.casefold() for i in indicators], "nama lembar", where)
+    year = _integer(data, "year", where)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise CatalogueError(f"{where}: 'year' harus antara {MIN_YEAR} dan {MAX_YEAR}.")
     return Catalogue(
         office=_text(data, "office", where),
-        year=_integer(data, "year", where),
+        year=year,
         main_performance=_text(data, "main_performance", where),
         scale=_scale(_table(data, "scale", where), f"{where}, skala"),
         indicators=indicators,
@@ -162,22 +190,25 @@ def _parse(data: dict, source: str) -> Catalogue:
 
 
 def _indicator(item: dict, where: str) -> Indicator:
+    _check_keys(item, INDICATOR_KEYS, where)
     number = _integer(item, "number", where)
     if number < 1:
         raise CatalogueError(f"{where}: 'number' harus 1 atau lebih.")
     sheet = _text(item, "sheet", where)
-    if len(sheet) > MAX_SHEET_NAME or FORBIDDEN_SHEET_CHARACTERS & set(sheet):
+    if (
+        len(sheet) > MAX_SHEET_NAME
+        or FORBIDDEN_SHEET_CHARACTERS & set(sheet)
+        or sheet.startswith("'")
+        or sheet.endswith("'")
+    ):
         raise CatalogueError(
             f"{where}: nama lembar '{sheet}' harus paling banyak {MAX_SHEET_NAME} "
-            "karakter "
-            "tanpa karakter [ ] : * ? / \\."
+            "karakter, tanpa karakter [ ] : * ? / \\ dan tidak diawali atau diakhiri "
+            "tanda petik."
         )
     unit = _text(item, "unit", where)
     components = tuple(
-        Component(
-            name=_text(component, "name", f"{where}, komponen ke-{position}"),
-            unit=component.get("unit", unit),
-        )
+        _component(component, unit, f"{where}, komponen ke-{position}")
         for position, component in enumerate(_list(item, "components", where), start=1)
     )
     if not components:
@@ -200,10 +231,29 @@ def _indicator(item: dict, where: str) -> Indicator:
     )
 
 
+def _component(data: dict, unit: str, where: str) -> Component:
+    _check_keys(data, COMPONENT_KEYS, where)
+    return Component(
+        name=_text(data, "name", where),
+        unit=_text(data, "unit", where) if "unit" in data else unit,
+    )
+
+
+def _check_keys(data: dict, allowed: frozenset[str], where: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise CatalogueError(
+            f"{where}: kunci tidak dikenal {', '.join(map(repr, unknown))}; yang "
+            f"diizinkan: {', '.join(sorted(allowed))}."
+        )
+
+
 def _scale(data: dict, where: str) -> Scale:
+    _check_keys(data, SCALE_KEYS, where)
     bands = []
     for position, band in enumerate(_list(data, "bands", where), start=1):
         band_where = f"{where}, pita ke-{position}"
+        _check_keys(band, BAND_KEYS, band_where)
         minimum = band.get("minimum")
         if isinstance(minimum, bool) or not isinstance(minimum, int | float):
             raise CatalogueError(f"{band_where}: 'minimum' harus berupa angka.")

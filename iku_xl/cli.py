@@ -1,4 +1,4 @@
-"""The command line: ``iku-xl hitung``, ``iku-xl template`` and ``iku-xl demo``.
+"""The command line: ``iku-xl hitung``, ``konsolidasi``, ``template`` and ``demo``.
 
 What staff see is Indonesian; a mistake of theirs ends with a message and a non-zero
 exit code, never a traceback.

@@ -36,7 +36,7 @@ SUMMARY_COLUMNS = (
     "Capaian",
     "Predikat",
     "Status",
-    "Keterangan",
+    "Alasan",
 )
 SUMMARY_MESSAGE_COLUMNS = ("Jenis", "Lembar", "Sel", "Nilai", "Pesan")
 MESSAGE_ROWS = 20
@@ -66,7 +66,7 @@ CONSOLIDATION_COLUMNS = (
     "Predikat",
     "Status",
     "Berkas",
-    "Keterangan",
+    "Alasan",
 )
 CONSOLIDATION_MESSAGE_ROWS = 60
 YES, NO = "Ya", "Tidak"
@@ -95,7 +95,7 @@ class Field(Enum):
     ACHIEVEMENT = "Capaian"
     PREDICATE = "Predikat"
     STATUS = "Status"
-    REASON = "Keterangan"
+    REASON = "Alasan"  # why the status is what it is ("Keterangan" is the note column)
     MESSAGES = "Pesan"
 
 

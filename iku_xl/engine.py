@@ -13,29 +13,29 @@ Realisasi, target and capaian are fractions, as Excel stores percentages (0.8711
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
-from iku_xl.catalogue import Catalogue, Indicator
+from iku_xl.catalogue import MAX_YEAR, MIN_YEAR, Catalogue, Indicator
 from iku_xl.findings import Finding, Rule, Severity
 from iku_xl.formatting import format_count
 from iku_xl.numbers import Problem, Reading, is_blank, read_count, read_number
 
 PERIODS = ("TW I", "TW II", "TW III", "TW IV", "Tahunan")
-MIN_YEAR = 2000
-MAX_YEAR = 2100
 
 _COUNT_PROBLEMS = {
     Problem.NOT_A_NUMBER: (Rule.NOT_A_NUMBER, "bukan angka"),
-    Problem.ERROR_VALUE: (Rule.ERROR_VALUE, "berisi nilai galat Excel"),
+    Problem.ERROR_VALUE: (Rule.ERROR_VALUE, "nilai galat Excel"),
     Problem.BOOLEAN: (
         Rule.NOT_A_NUMBER,
-        "berisi nilai logika (TRUE/FALSE), bukan angka",
+        "nilai logika (TRUE/FALSE), bukan angka",
     ),
-    Problem.DATE: (Rule.NOT_A_NUMBER, "berisi tanggal atau waktu, bukan jumlah"),
+    Problem.DATE: (Rule.NOT_A_NUMBER, "tanggal atau waktu, bukan jumlah"),
+    Problem.PERCENT: (Rule.NOT_A_NUMBER, "persentase, padahal yang diminta jumlah"),
     Problem.NOT_WHOLE: (Rule.NOT_WHOLE, "bukan bilangan bulat"),
     Problem.NEGATIVE: (Rule.NEGATIVE, "bernilai negatif"),
     Problem.TOO_LARGE: (Rule.TOO_LARGE, "terlalu besar untuk sebuah jumlah"),
@@ -507,9 +507,21 @@ def _row_number(address: str) -> str:
 
 
 def _quote(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f'"{value}"'
+    """A cell value as staff would recognise it, in quotes: TRUE, 2,5, 01/05/2020."""
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, dt.datetime):
+        clock = f" {value:%H:%M}" if value.time() != dt.time() else ""
+        text = f"{value:%d/%m/%Y}{clock}"
+    elif isinstance(value, dt.date):
+        text = f"{value:%d/%m/%Y}"
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    elif isinstance(value, float):
+        text = _plain(value)
+    else:
+        text = str(value)
+    return f'"{text}"'
 
 
 def _plain(number: Decimal | float) -> str:

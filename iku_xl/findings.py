@@ -42,7 +42,6 @@ class Rule(Enum):
     FORMULA_WITHOUT_VALUE = "formula_without_value"
     CONTRACT_BROKEN = "contract_broken"
     # Consolidation of many workbooks.
-    FILE_UNUSABLE = "file_unusable"
     FILE_WARNING = "file_warning"
     SUSPICIOUS_MACROS = "suspicious_macros"
     STORED_OUTPUT_DIFFERS = "stored_output_differs"

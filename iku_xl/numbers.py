@@ -10,11 +10,13 @@ The rules for text:
 
 - spaces around the text, a leading apostrophe and non-breaking or narrow spaces are
   ignored; a space between groups of three digits groups thousands;
-- a dot followed by exactly three digits groups thousands ("1.234", "12.345.678");
+- a dot followed by exactly three digits groups thousands ("1.234", "12.345.678"),
+  unless the first group is 0 ("0.900" is nought point nine);
 - a comma is the decimal separator ("12,5", "1.234,5");
 - a dot followed by other than three digits is read as an English decimal point
   ("12.5"), and the conversion says so;
-- a trailing "%" (with or without a space) divides by a hundred;
+- a trailing "%" (with or without a space) divides by a hundred; a count is never a
+  percentage, so a count with "%" is refused;
 - anything else ("1,234.5", "12a", "1..2") is not a number.
 """
 
@@ -54,9 +56,10 @@ IGNORED_SPACES = "\u00a0\u202f\u2007\u2009"
 MINUS_SIGNS = "-\u2212"
 
 _PLAIN = re.compile(r"\d+")
-_DOT_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
-_SPACE_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+")
-_COMMA_DECIMAL = re.compile(r"(?:\d+|\d{1,3}(?:\.\d{3})+),\d+")
+# A group of thousands never starts with 0: "0.900" is not nine hundred.
+_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+_SPACE_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?: \d{3})+")
+_COMMA_DECIMAL = re.compile(r"(?:\d+|[1-9]\d{0,2}(?:\.\d{3})+),\d+")
 _DOT_DECIMAL = re.compile(r"\d+\.\d+")
 
 
@@ -71,6 +74,7 @@ class Problem(Enum):
     NOT_WHOLE = "tidak bulat"
     NEGATIVE = "negatif"
     TOO_LARGE = "terlalu besar"
+    PERCENT = "persentase"
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class Reading:
     number: Decimal | None
     problem: Problem | None = None
     coercion: str | None = None
+    percent: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -120,6 +125,8 @@ def read_count(value: object) -> Reading:
     reading = read_number(value)
     if reading.number is None:
         return reading
+    if reading.percent:
+        return Reading(None, Problem.PERCENT, reading.coercion)
     if reading.number != reading.number.to_integral_value():
         return Reading(None, Problem.NOT_WHOLE, reading.coercion)
     if reading.number < 0:
@@ -150,7 +157,9 @@ def _read_text(value: str) -> Reading:
     if percent:
         number /= 100
         notes.append("tanda % berarti dibagi 100")
-    return Reading(-number if negative else number, coercion="; ".join(notes))
+    return Reading(
+        -number if negative else number, coercion="; ".join(notes), percent=percent
+    )
 
 
 def _digits(text: str, notes: list[str]) -> Decimal | None:

@@ -163,7 +163,7 @@ def _summary(result: Consolidation) -> pd.DataFrame:
         if entry.chosen is not None:
             row = summary_row(entry.chosen.result)
             row[SUMMARY_COLUMNS.index("Status")] = entry.status.value
-            row[SUMMARY_COLUMNS.index("Keterangan")] = entry.reason
+            row[SUMMARY_COLUMNS.index(Field.REASON.value)] = entry.reason
             source = entry.chosen.file
         else:
             row = [

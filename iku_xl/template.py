@@ -39,6 +39,7 @@ from iku_xl.contract import (
     table_of,
 )
 from iku_xl.engine import MAX_YEAR, MIN_YEAR, PERIODS
+from iku_xl.errors import CatalogueError
 from iku_xl.numbers import MAX_COUNT
 from iku_xl.vba import MACRO_NAME, build_vba_project
 
@@ -76,7 +77,7 @@ OUTPUTS = (
     (Field.ACHIEVEMENT, "Capaian terhadap target", PERCENT_FORMAT),
     (Field.PREDICATE, "Predikat", None),
     (Field.STATUS, "Status", None),
-    (Field.REASON, "Keterangan", None),
+    (Field.REASON, "Alasan status", None),
 )
 SUMMARY_FORMATS = {
     "Pembilang": COUNT_FORMAT,
@@ -86,11 +87,26 @@ SUMMARY_FORMATS = {
     "Capaian": PERCENT_FORMAT,
 }
 SUMMARY_WIDTHS = (5, 60, 30, 8, 10, 12, 12, 11, 11, 11, 14, 20, 40)
-CONFIG = (("Interpreter_Win", ""), ("Interpreter_Mac", ""), ("Show Console", "False"))
+# Only what differs from xlwings' defaults: an empty key here would hide a user's own
+# xlwings.conf (GetConfig stops at the sheet), so Interpreter_Win is added by hand when
+# Python is not on the PATH (README, Petunjuk).
+CONFIG = (("Show Console", "False"),)
 
 
 def sheet_names(catalogue: Catalogue) -> list[str]:
-    """The template's sheets in order: instructions, one per IKU, Rekap, hidden ones."""
+    """The template's sheets in order: instructions, one per IKU, Rekap, hidden ones.
+
+    Raises:
+        CatalogueError: an indicator's sheet takes the name of one the template needs.
+    """
+    reserved = (INSTRUCTIONS_SHEET, SUMMARY_SHEET, CONFIG_SHEET, MANIFEST_SHEET)
+    taken = {name.casefold() for name in reserved}
+    for indicator in catalogue.indicators:
+        if indicator.sheet.casefold() in taken:
+            raise CatalogueError(
+                f"Nama lembar IKU {indicator.number} '{indicator.sheet}' sudah dipakai "
+                f"template; nama ini tidak boleh dipakai: {', '.join(reserved)}."
+            )
     return [
         INSTRUCTIONS_SHEET,
         *(i.sheet for i in catalogue.indicators),
@@ -279,10 +295,9 @@ def _instructions(sheet, catalogue: Catalogue, styles: Styles) -> None:
             False,
         ),
         (
-            "Bila muncul pesan bahwa Python tidak ditemukan, pasang Python dan "
-            "iku-xl sesuai "
-            "README, atau isi lokasi pythonw.exe pada lembar tersembunyi xlwings.conf "
-            "(Interpreter_Win).",
+            "Bila muncul pesan bahwa Python tidak ditemukan, pasang Python dan iku-xl "
+            "sesuai README, atau tampilkan lembar tersembunyi xlwings.conf dan tambahkan "
+            "baris baru: di kolom A 'Interpreter_Win', di kolom B lokasi pythonw.exe.",
             False,
         ),
     ]

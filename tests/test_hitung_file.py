@@ -187,13 +187,23 @@ def test_workbook_without_the_manifest_is_not_our_template(tmp_path):
         hitung_file(path)
 
 
-def test_formula_in_a_count_cell_uses_its_cached_value_or_is_refused(template_copy):
-    fill(template_copy, {1: valid_inputs(1, [("=5+4", 10)])})
-    outcome = hitung_file(template_copy)
-    result = outcome.results[0]
-    # openpyxl wrote the formula without a cached value: it must not be read as empty.
+def test_formula_typed_as_text_is_refused_as_not_a_number(template_copy):
+    fill(template_copy, {1: valid_inputs(1, [("=5+4", 10)])})  # text, not a formula
+    result = hitung_file(template_copy).results[0]
     assert result.status is Status.HAS_ERRORS
-    assert any('"=5+4"' in f.message for f in result.errors)
+    assert any(
+        '"=5+4"' in f.message and "bukan angka" in f.message for f in result.errors
+    )
+
+
+def test_formula_never_calculated_is_refused_with_its_own_message(template_copy):
+    fill(template_copy, {1: valid_inputs(1, IKU1_ROWS)})
+    book = openpyxl.load_workbook(template_copy, keep_vba=True)
+    sheet = FileWorkbook(template_copy).table_ref(table_of(1)).sheet
+    book[sheet]["B17"] = "=5+4"  # a real formula, with no value saved
+    book.save(template_copy)
+    result = hitung_file(template_copy).results[0]
+    assert any(f.rule.value == "formula_without_value" for f in result.errors)
 
 
 def test_calamine_and_openpyxl_read_the_outputs_back(template_copy, catalogue):

@@ -91,8 +91,8 @@ def test_acceptance_folder_gives_three_iku_one_conflict_and_explained_files(
     assert rows[3]["Realisasi"] == pytest.approx(4300 / 4750)
     assert [rows[n]["Status"] for n in (1, 2, 3)] == ["Valid"] * 3
     assert rows[4]["Status"] == "Konflik" and rows[4]["Realisasi"] is None
-    assert "dayasos.xlsm" in rows[4]["Keterangan"]
-    assert "dayasos_revisi.xlsm" in rows[4]["Keterangan"]
+    assert "dayasos.xlsm" in rows[4]["Alasan"]
+    assert "dayasos_revisi.xlsm" in rows[4]["Alasan"]
 
     conflict = [r for r in result["konflik"] if r["IKU"] == 4]
     assert {r["Berkas"]: r["Pembilang"] for r in conflict} == {

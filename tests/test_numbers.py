@@ -103,3 +103,12 @@ def test_any_text_is_either_read_or_refused_never_raises(text):
 def test_percent_is_formatted_with_a_decimal_comma():
     assert format_percent(0.8711) == "87,11%"
     assert format_percent(None) == "-"
+
+
+def test_count_with_a_percent_sign_is_refused():
+    assert read_count("100%").problem is Problem.PERCENT
+
+
+def test_group_of_thousands_never_starts_with_zero():
+    assert read_number("0.900").number == Decimal("0.9")
+    assert read_count("0.900").problem is Problem.NOT_WHOLE
