@@ -6,6 +6,7 @@ names them, and both adapters find them again by these names
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -13,7 +14,7 @@ from typing import Protocol
 
 from iku_xl.catalogue import Catalogue, Indicator, parse_catalogue
 from iku_xl.engine import BrokenInput, CellIssue, CellValue, IndicatorInput, RowInput
-from iku_xl.errors import CatalogueError, WorkbookError
+from iku_xl.errors import CatalogueError, ContractError, WorkbookError
 
 TEMPLATE_VERSION = "1"
 
@@ -206,10 +207,11 @@ def manifest_rows(catalogue: Catalogue, chunk: int) -> list[tuple[str, str]]:
     return rows
 
 
-def read_manifest(view: WorkbookView) -> Manifest:
+def read_manifest(view: WorkbookView, known: Catalogue | None = None) -> Manifest:
     """Read and check the manifest.
 
-    The workbook must be an iku-xl template of this version.
+    The workbook must be an iku-xl template of this version. When the catalogue text it
+    carries is ``known``'s (same SHA-256), ``known`` is returned without parsing again.
 
     Raises:
         WorkbookError: no manifest, another template version, or a damaged catalogue.
@@ -235,8 +237,11 @@ def read_manifest(view: WorkbookView) -> Manifest:
             "Minta template terbaru ke "
             "Subbagian Perencanaan."
         )
+    text = "".join(catalogue_text).encode()
+    if known is not None and hashlib.sha256(text).hexdigest() == known.digest:
+        return Manifest(template_version=version, catalogue=known)
     try:
-        catalogue = parse_catalogue("".join(catalogue_text).encode(), MANIFEST_SHEET)
+        catalogue = parse_catalogue(text, MANIFEST_SHEET)
     except CatalogueError as err:
         raise WorkbookError(f"Manifest template rusak: {err}") from err
     if catalogue.digest != values.get("catalogue_digest"):
@@ -257,7 +262,7 @@ def read_inputs(
     for indicator in catalogue.indicators:
         try:
             inputs.append(_indicator_inputs(view, indicator))
-        except WorkbookError as err:
+        except ContractError as err:
             inputs.append(BrokenInput(indicator, indicator.sheet, str(err)))
     return inputs
 
@@ -269,7 +274,7 @@ def _indicator_inputs(view: WorkbookView, indicator: Indicator) -> IndicatorInpu
     }
     body = view.table_ref(table_of(indicator.number))
     if body is None:
-        raise WorkbookError(
+        raise ContractError(
             f"Tabel '{table_of(indicator.number)}' di lembar '{indicator.sheet}' hilang "
             "atau rusak, sehingga IKU ini tidak dapat dibaca. Salin isian ke template "
             "baru dari Subbagian Perencanaan."
@@ -297,7 +302,7 @@ def require_name(view: WorkbookView, name: str) -> Ref:
     """Where ``name`` points; a WorkbookError when the workbook lacks it."""
     ref = view.name_ref(name)
     if ref is None:
-        raise WorkbookError(
+        raise ContractError(
             f"Nama '{name}' tidak ditemukan atau rusak (#REF!): buku kerja ini bukan "
             "template iku-xl yang utuh. Gunakan workbook_template.xlsm dari Subbagian "
             "Perencanaan, atau salin isian ke template baru."

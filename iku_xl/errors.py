@@ -24,3 +24,7 @@ class OutputError(IkuXlError):
 
 class SelectionError(IkuXlError):
     """Consolidation was asked for an impossible or ambiguous selection of periods."""
+
+
+class ContractError(WorkbookError):
+    """A defined name or table of the workbook contract is missing or points nowhere."""

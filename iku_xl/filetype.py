@@ -36,6 +36,12 @@ MAX_RATIO = 200  # inflated / compressed, for parts above RATIO_FROM bytes
 RATIO_FROM = 1 << 20
 SNIFF_BYTES = 4096
 STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+# XML that declares a DOCTYPE or entities is refused wherever it is parsed (defusedxml;
+# calamine ignores DTDs), with this message.
+UNSAFE_XML = (
+    "berisi deklarasi XML (DOCTYPE/ENTITY) yang tidak pernah ada di buku kerja "
+    "Excel dan dapat dipakai untuk menyerang; tidak dibuka demi keamanan."
+)
 _LOCK_NAME = re.compile(r"^(~\$.*|\.~lock\..*#)$")
 
 
@@ -72,6 +78,18 @@ class Sniff:
 
 def sniff(path: Path) -> Sniff:
     """Tell what ``path`` holds from its bytes; never raises for the file's content."""
+    return _sniff(path)[0]
+
+
+def _sniff(path: Path) -> tuple[Sniff, bytes | None]:
+    """What ``path`` holds, and its bytes when it is a zip (read once, for ``load``)."""
+    found = _kind(path)
+    if not isinstance(found, bytes):
+        return found, None
+    return _zip(io.BytesIO(found), path), found
+
+
+def _kind(path: Path) -> Sniff | bytes:
     if _LOCK_NAME.match(path.name):
         return Sniff(
             Kind.LOCK_FILE,
@@ -86,7 +104,12 @@ def sniff(path: Path) -> Sniff:
     if not head:
         return Sniff(Kind.EMPTY, "Berkas kosong (0 byte).")
     if head.startswith(ZIP_MAGIC):
-        return _zip(path)
+        try:
+            return path.read_bytes()
+        except OSError as err:
+            return Sniff(
+                Kind.OTHER, f"Berkas tidak dapat dibaca: {err.strerror or err}."
+            )
     if head.startswith(OLE_MAGIC):
         return _ole(path)
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -114,12 +137,12 @@ def load(path: Path, password: str | None = None) -> tuple[bytes, Sniff]:
         WorkbookError: the file is not a usable workbook (with the reason), or the
             password is missing or wrong.
     """
-    found = sniff(path)
+    found, data = _sniff(path)
     if found.kind is Kind.ENCRYPTED and password is not None:
         return _decrypt(path, password)
-    if not found.usable:
+    if not found.usable or data is None:
         raise WorkbookError(f"'{path.name}': {found.reason}")
-    return path.read_bytes(), found
+    return data, found
 
 
 def encrypt(data: bytes, password: str) -> bytes:
@@ -148,8 +171,7 @@ def _decrypt(path: Path, password: str) -> tuple[bytes, Sniff]:
     return data, replace(found, encrypted=True)
 
 
-def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
-    path = path or source
+def _zip(source: io.BytesIO, path: Path) -> Sniff:
     try:
         with zipfile.ZipFile(source) as package:
             entries = package.infolist()
@@ -163,7 +185,6 @@ def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
                     "Arsip zip atau dokumen Office lain, bukan buku kerja Excel.",
                 )
             workbook_head = package.open("xl/workbook.xml").read(SNIFF_BYTES)
-            unsafe = _xml_declarations(package)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -179,13 +200,8 @@ def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
             f"Berkas rusak atau terpotong: bukan buku kerja Excel yang utuh "
             f"({type(err).__name__}). Minta pengirim mengirim ulang.",
         )
-    if unsafe:
-        return Sniff(
-            Kind.UNSAFE,
-            f"Bagian '{unsafe}' berisi deklarasi XML (DOCTYPE/ENTITY) yang tidak "
-            "pernah ada di buku kerja Excel dan dapat dipakai untuk menyerang; "
-            "tidak dibuka demi keamanan.",
-        )
+    if b"<!DOCTYPE" in workbook_head or b"<!ENTITY" in workbook_head:
+        return Sniff(Kind.UNSAFE, f"Bagian 'xl/workbook.xml' {UNSAFE_XML}")
     if STRICT_NAMESPACE in workbook_head:
         return Sniff(
             Kind.STRICT,
@@ -207,17 +223,6 @@ def _zip(source: Path | io.BytesIO, path: Path | None = None) -> Sniff:
             "Hitung IKU tidak berfungsi di berkas ini."
         )
     return Sniff(Kind.WORKBOOK, warnings=tuple(warnings), has_macros=has_macros)
-
-
-def _xml_declarations(package: zipfile.ZipFile) -> str:
-    """The first XML part that declares a DOCTYPE or entities, or ''."""
-    for entry in package.infolist():
-        if entry.filename.endswith((".xml", ".rels", ".vml")):
-            with package.open(entry) as part:
-                head = part.read(SNIFF_BYTES)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                return entry.filename
-    return ""
 
 
 def _bomb(entries: list[zipfile.ZipInfo]) -> str:

@@ -42,16 +42,15 @@ from iku_xl.findings import Finding, Rule, Severity
 from iku_xl.macros import MacroReport, inspect_macros
 from iku_xl.numbers import is_blank, read_number
 from iku_xl.outputs import output_values
-from iku_xl.reader import CalamineView
+from iku_xl.reader import CalamineView, defined_names, workbook_part
 from iku_xl.sandbox import Failure, run_isolated
-from iku_xl.template import sheet_names
-from iku_xl.workbook_file import FileWorkbook
 
 log = logging.getLogger(__name__)
 
 # Findings after which a file read with calamine is read again with openpyxl.
 SECOND_LOOK = frozenset({Rule.CELL_EMPTY, Rule.ROW_NOT_FILLED})
 DEFAULT_TIMEOUT = 120.0  # seconds one file may take to read
+WORKER_MODULES = ("iku_xl.intake",)  # imported once where the workers start from
 HASH_CHUNK = 1 << 20
 COMPARED_OUTPUTS = (
     Field.NUMERATOR,
@@ -134,7 +133,9 @@ def inspect_all(
     reports: list[FileReport | None] = [None] * len(paths)
     crashed = []
     work = functools.partial(inspect, catalogue=catalogue, password=password)
-    for index, outcome in run_isolated(work, paths, timeout=timeout):
+    for index, outcome in run_isolated(
+        work, paths, timeout=timeout, preload=WORKER_MODULES
+    ):
         if isinstance(outcome, Failure) and outcome.crashed:
             crashed.append(index)  # read again below, with the careful reader
             continue
@@ -150,7 +151,9 @@ def inspect_all(
         inspect, catalogue=catalogue, password=password, careful=True
     )
     retry = [paths[i] for i in crashed]
-    for position, outcome in run_isolated(careful, retry, timeout=timeout):
+    for position, outcome in run_isolated(
+        careful, retry, timeout=timeout, preload=WORKER_MODULES
+    ):
         if isinstance(outcome, Failure):
             outcome = _failed(retry[position], outcome, timeout)
         reports[crashed[position]] = outcome
@@ -223,7 +226,8 @@ def _read(
 ) -> FileReport:
     data, sniffed = load(path, password)
     package = zipfile.ZipFile(io.BytesIO(data))
-    macros = inspect_macros(package, tuple(sheet_names(catalogue)))
+    workbook = workbook_part(path, package)
+    macros = inspect_macros(package, workbook)
     notes = [_file_finding(path, Rule.FILE_WARNING, text) for text in sniffed.warnings]
     if macros.suspicious:
         notes.append(
@@ -237,8 +241,11 @@ def _read(
             )
         )
 
-    view = FileWorkbook(path, password) if careful else CalamineView(path, data)
-    manifest = read_manifest(view)
+    if careful:
+        view = _openpyxl_view(path, password)
+    else:
+        view = CalamineView(path, data, defined_names(workbook))
+    manifest = read_manifest(view, catalogue)
     if manifest.catalogue.digest != catalogue.digest:
         return FileReport(
             **identity,
@@ -257,7 +264,7 @@ def _read(
         # calamine shows error cells and uncalculated formulas as empty: openpyxl tells
         # them apart, so a sheet with empty cells is read again with it.
         submissions, broken = _submissions(
-            FileWorkbook(path, password), path, catalogue
+            _openpyxl_view(path, password), path, catalogue
         )
     findings = [*notes, *broken, *(f for s in submissions for f in s.findings)]
     return FileReport(
@@ -323,6 +330,14 @@ def _submissions(
             )
         )
     return submissions, broken
+
+
+def _openpyxl_view(path: Path, password: str | None) -> WorkbookView:
+    # Imported here: openpyxl (and numpy behind it) would slow every worker's start,
+    # and only the few files that need a second look use it.
+    from iku_xl.workbook_file import FileWorkbook
+
+    return FileWorkbook(path, password)
 
 
 def _file_finding(path: Path, rule: Rule, message: str) -> Finding:

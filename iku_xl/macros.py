@@ -11,14 +11,21 @@ import hashlib
 import re
 import zipfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree
 from pyopenvba.cfb import CFB
 from pyopenvba.exceptions import PyOpenVBAError
-from pyopenvba.vba import parse_vba_project
+from pyopenvba.vba import normalize_class_source, parse_vba_project
 
-from iku_xl.vba import build_vba_project
+from iku_xl.vba import (
+    MODULE_NAME,
+    XLWINGS_CLASSES,
+    XLWINGS_MODULE,
+    class_source,
+    module_source,
+    xlwings_module_source,
+)
 
 VBA_PART = "xl/vbaProject.bin"
 MACRO_SHEET_FOLDER = "xl/macrosheets/"
@@ -45,42 +52,46 @@ class MacroReport:
         return "tidak ada" if self.fingerprint is None else "resmi"
 
 
-@cache
-def official(sheet_names: tuple[str, ...]) -> tuple[str, dict[str, str]]:
-    """The official template's VBA project: the SHA-256 of its bytes, and its modules
-    (name to normalised code)."""
-    project = build_vba_project(list(sheet_names))
-    return hashlib.sha256(project).hexdigest(), _modules(project)
+def inspect_macros(package: zipfile.ZipFile, workbook: Element) -> MacroReport:
+    """Fingerprint the macros of an open workbook package and flag what is suspicious.
 
-
-def inspect_macros(
-    package: zipfile.ZipFile, sheet_names: tuple[str, ...]
-) -> MacroReport:
-    """Fingerprint the macros of an open workbook package and flag what is suspicious."""
+    ``workbook`` is its parsed xl/workbook.xml (for names that run code on opening).
+    """
     names = set(package.namelist())
     reasons = []
     if any(name.startswith(MACRO_SHEET_FOLDER) for name in names):
         reasons.append("berisi lembar makro Excel 4.0 (XLM)")
     reasons += [
-        f"nama '{name}' menjalankan makro saat dibuka" for name in _auto_names(package)
+        f"nama '{name}' menjalankan makro saat dibuka" for name in _auto_names(workbook)
     ]
     if VBA_PART not in names:
         return MacroReport(None, tuple(reasons))
+    fingerprint, differences = _project(package.read(VBA_PART))
+    return MacroReport(fingerprint, (*reasons, *differences))
 
-    project = package.read(VBA_PART)
-    official_bytes, expected = official(sheet_names)
-    if hashlib.sha256(project).hexdigest() == official_bytes:
-        return MacroReport(_fingerprint(expected), tuple(reasons))
+
+@cache
+def _official() -> dict[str, str]:
+    # The official template's modules (name to normalised code), from the sources the
+    # builder uses; its document modules hold no code.
+    sources = {XLWINGS_MODULE: xlwings_module_source(), MODULE_NAME: module_source()}
+    sources |= {
+        name: normalize_class_source(class_source(name)) for name in XLWINGS_CLASSES
+    }
+    return {name.casefold(): _normalised(code) for name, code in sources.items()}
+
+
+@lru_cache(maxsize=64)
+def _project(project: bytes) -> tuple[str, tuple[str, ...]]:
+    # Workbooks from one template carry byte-identical projects until Excel saves them
+    # again, so most files of a consolidation are parsed once per worker.
     try:
         modules = _modules(project)
     except (PyOpenVBAError, ValueError, KeyError, IndexError, EOFError) as err:
-        return MacroReport(
-            hashlib.sha256(project).hexdigest(),
-            (*reasons, f"proyek VBA tidak dapat dibaca ({type(err).__name__})"),
+        return hashlib.sha256(project).hexdigest(), (
+            f"proyek VBA tidak dapat dibaca ({type(err).__name__})",
         )
-    return MacroReport(
-        _fingerprint(modules), (*reasons, *_differences(modules, expected))
-    )
+    return _fingerprint(modules), tuple(_differences(modules, _official()))
 
 
 def _modules(project: bytes) -> dict[str, str]:
@@ -129,13 +140,9 @@ def _differences(modules: dict[str, str], expected: dict[str, str]) -> list[str]
     return reasons
 
 
-def _auto_names(package: zipfile.ZipFile) -> list[str]:
-    try:
-        root = ElementTree.fromstring(package.read("xl/workbook.xml"))
-    except (KeyError, ElementTree.ParseError):
-        return []
+def _auto_names(workbook: Element) -> list[str]:
     return [
         element.get("name", "")
-        for element in root.iter(_NAME_ELEMENT)
+        for element in workbook.iter(_NAME_ELEMENT)
         if _AUTO_NAMES.match(element.get("name", ""))
     ]

@@ -9,6 +9,7 @@ import re
 import zipfile
 import zlib
 from pathlib import Path
+from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineError, CalamineWorkbook
@@ -16,8 +17,11 @@ from python_calamine import CalamineError, CalamineWorkbook
 from iku_xl.contract import Ref
 from iku_xl.engine import CellIssue
 from iku_xl.errors import WorkbookError
+from iku_xl.filetype import UNSAFE_XML
 
 WORKBOOK_PART = "xl/workbook.xml"
+# What python-calamine raises on a damaged or odd file.
+READER_ERRORS = (CalamineError, OSError, ValueError, zlib.error)
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _SHEET_REFERENCE = re.compile(
     r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]{1,3}\$?\d+"
@@ -28,21 +32,22 @@ _SHEET_REFERENCE = re.compile(
 class CalamineView:
     """A workbook on disk seen through the contract (implements WorkbookView)."""
 
-    def __init__(self, path: str | Path, data: bytes) -> None:
-        """``data`` is the workbook's bytes (decrypted if it was protected); ``path``
-        names it in messages."""
+    def __init__(self, path: str | Path, data: bytes, names: dict[str, Ref]) -> None:
+        """``data`` is the workbook's bytes (decrypted if it was protected), ``names``
+        its defined names (see ``defined_names``); ``path`` names it in messages."""
         self.path = Path(path)
-        self.names = defined_names(self.path, data)
+        self.names = names
         try:
             self.book = CalamineWorkbook.from_filelike(
                 io.BytesIO(data), load_tables=True
             )
-        except (CalamineError, OSError, ValueError, zlib.error) as err:
+        except READER_ERRORS as err:
             raise WorkbookError(
                 f"Berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja Excel: "
                 f"rusak atau bukan berkas Excel ({type(err).__name__})."
             ) from err
         self._sheets: dict[str, list[list[object]]] = {}
+        self._calamine_sheets: dict[str, object] = {}
 
     def name_ref(self, name: str) -> Ref | None:
         return self.names.get(name)
@@ -50,7 +55,13 @@ class CalamineView:
     def table_ref(self, table: str) -> Ref | None:
         if table not in self.book.table_names:
             return None
-        found = self.book.get_table_by_name(table)
+        try:
+            found = self.book.get_table_by_name(table)
+        except READER_ERRORS as err:
+            raise WorkbookError(
+                f"Tabel '{table}' di '{self.path.name}' rusak dan tidak dapat dibaca "
+                f"({type(err).__name__}). Minta pengirim mengirim ulang."
+            ) from err
         (first_row, first_col), (last_row, last_col) = found.start, found.end
         return Ref(
             found.sheet,
@@ -77,7 +88,8 @@ class CalamineView:
         # calamine tells merged cells but not hidden rows; uncalculated formulas and
         # error cells look empty here, and intake reads such sheets again with openpyxl.
         issues = {}
-        sheet = self.book.get_sheet_by_name(ref.sheet)
+        self._sheet(ref.sheet)
+        sheet = self._calamine_sheets[ref.sheet]
         for (first_row, first_col), (last_row, last_col) in (
             sheet.merged_cell_ranges or ()
         ):
@@ -97,30 +109,42 @@ class CalamineView:
             try:
                 found = self.book.get_sheet_by_name(sheet)
                 self._sheets[sheet] = found.to_python(skip_empty_area=False)
-            except (CalamineError, ValueError, zlib.error) as err:
+                self._calamine_sheets[sheet] = found
+            except READER_ERRORS as err:
                 raise WorkbookError(
-                    f"Lembar '{sheet}' di '{self.path.name}' tidak dapat dibaca "
-                    f"({type(err).__name__})."
+                    f"Lembar '{sheet}' di '{self.path.name}' rusak dan tidak dapat "
+                    f"dibaca ({type(err).__name__}). Minta pengirim mengirim ulang."
                 ) from err
         return self._sheets[sheet]
 
 
-def defined_names(path: Path, data: bytes) -> dict[str, Ref]:
-    """The workbook-scope defined names that point at one rectangle of one sheet."""
+def workbook_part(path: Path, package: zipfile.ZipFile) -> Element:
+    """The parsed xl/workbook.xml of an open package (defusedxml: no entity tricks).
+
+    Raises:
+        WorkbookError: the part is missing, damaged or unsafe.
+    """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            root = ElementTree.fromstring(package.read(WORKBOOK_PART))
-    except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError) as err:
+        return ElementTree.fromstring(package.read(WORKBOOK_PART))
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        zlib.error,
+        ElementTree.ParseError,
+    ) as err:
         raise WorkbookError(
             f"Berkas '{path.name}' rusak atau terpotong: bukan buku kerja Excel yang "
             f"utuh ({type(err).__name__})."
         ) from err
     except DefusedXmlException as err:
-        raise WorkbookError(
-            f"Berkas '{path.name}' berisi XML yang tidak aman atau rusak."
-        ) from err
+        raise WorkbookError(f"Berkas '{path.name}' {UNSAFE_XML}") from err
+
+
+def defined_names(workbook: Element) -> dict[str, Ref]:
+    """The workbook-scope defined names that point at one rectangle of one sheet."""
     names = {}
-    for element in root.iter(f"{_MAIN_NS}definedName"):
+    for element in workbook.iter(f"{_MAIN_NS}definedName"):
         if element.get("localSheetId") is not None or not element.text:
             continue
         match = _SHEET_REFERENCE.match(element.text.strip())

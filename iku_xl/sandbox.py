@@ -41,11 +41,16 @@ def run_isolated(
     workers: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     memory: int = DEFAULT_MEMORY,
+    preload: tuple[str, ...] = (),
 ) -> Iterator[tuple[int, Any]]:
-    """Yield (index, result or Failure) for every item, in the order they finish."""
+    """Yield (index, result or Failure) for every item, in the order they finish.
+
+    ``preload`` names modules the workers need, imported once in the process they
+    start from rather than in every worker.
+    """
     queue = deque(enumerate(items))
     count = max(1, min(workers or os.cpu_count() or 1, len(queue)))
-    context = _context()
+    context = _context(preload)
     idle: list[_Worker] = []
     busy: dict[Connection, tuple[_Worker, int, float]] = {}
 
@@ -94,13 +99,14 @@ def run_isolated(
             worker.close()
 
 
-def _context():
+def _context(preload: tuple[str, ...]):
     # Workers start from a clean server process (never a fork of a caller that may hold
     # threads and locks, such as a progress bar), or are spawned where that is missing.
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context(
-        "forkserver" if "forkserver" in methods else "spawn"
-    )
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return context
 
 
 class _Worker:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+from importlib import metadata
 from pathlib import Path
 
 import xlsxwriter
-import xlwings
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from iku_xl.catalogue import Catalogue, Indicator
@@ -564,7 +564,7 @@ def write_config_sheet(sheet) -> None:
 
 def write_manifest_sheet(workbook, sheet, catalogue: Catalogue) -> None:
     rows = manifest_rows(catalogue, MAX_CELL_TEXT)
-    rows.insert(1, ("xlwings_version", xlwings.__version__))
+    rows.insert(1, ("xlwings_version", metadata.version("xlwings")))
     for row, (key, value) in enumerate(rows):
         sheet.write_string(row, 0, key)
         sheet.write_string(row, 1, value)

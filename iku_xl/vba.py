@@ -7,13 +7,12 @@ See docs/platform.md in shared/ for why the _VBA_PROJECT stream is rewritten.
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 import zipfile
-from importlib import resources
 from pathlib import Path
 
 import xlsxwriter
-import xlwings
 from pyopenvba import ExcelFile
 from pyopenvba.cfb import CFB
 from pyopenvba.vba import VBAModuleKind
@@ -103,7 +102,13 @@ def xlwings_module_source() -> str:
 
 
 def _xlwings_file(relative: str) -> str:
-    return resources.files(xlwings).joinpath(relative).read_text(encoding="utf-8")
+    # Found without importing xlwings, which pulls in pandas: consolidation's worker
+    # processes need only these files.
+    spec = importlib.util.find_spec("xlwings")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("xlwings is not installed")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return (folder / relative).read_text(encoding="utf-8")
 
 
 def _crlf(text: str) -> str:

@@ -2,7 +2,8 @@
 
 Generates N filled workbooks (default 500; a few distinct filled workbooks, copied) and
 prints:
-- the consolidation's time (run_consolidation: intake, merge, Rekap), in its own process;
+- the consolidation's time (run_consolidation: intake, merge, Rekap), in its own
+  process;
 - the floor: python-calamine reading every sheet of every file, nothing else;
 - a naive baseline: pandas.read_excel(sheet_name=None) per file (with openpyxl, pandas'
   default engine), timed on a sample of files (--naive-sample, default 100) and scaled
@@ -42,9 +43,10 @@ POLL_SECONDS = 0.02
 CONSOLIDATE = (
     "import sys, time, json; from pathlib import Path;"
     "from iku_xl.catalogue import load_catalogue;"
-    "from iku_xl.konsolidasi import run_consolidation;"
+    "from iku_xl.konsolidasi import Options, run_consolidation;"
     "c = load_catalogue(); start = time.perf_counter();"
-    "r = run_consolidation([Path(sys.argv[1])], Path(sys.argv[2]), c, take_latest=True);"
+    "r = run_consolidation([Path(sys.argv[1])], Path(sys.argv[2]), c,"
+    " Options(take_latest=True));"
     "print(json.dumps({'seconds': time.perf_counter() - start, 'files': len(r.files)}))"
 )
 
