@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 
@@ -70,6 +70,9 @@ class Sniff:
     warnings: tuple[str, ...] = ()
     has_macros: bool = False
     encrypted: bool = False
+    # The open package of a usable workbook, so that whoever loaded it need not parse
+    # the zip's directory again.
+    package: zipfile.ZipFile | None = field(default=None, compare=False, repr=False)
 
     @property
     def usable(self) -> bool:
@@ -78,7 +81,10 @@ class Sniff:
 
 def sniff(path: Path) -> Sniff:
     """Tell what ``path`` holds from its bytes; never raises for the file's content."""
-    return _sniff(path)[0]
+    found = _sniff(path)[0]
+    if found.package is not None:
+        found.package.close()
+    return replace(found, package=None)
 
 
 def _sniff(path: Path) -> tuple[Sniff, bytes | None]:
@@ -172,19 +178,22 @@ def _decrypt(path: Path, password: str) -> tuple[bytes, Sniff]:
 
 
 def _zip(source: io.BytesIO, path: Path) -> Sniff:
+    package = None
     try:
-        with zipfile.ZipFile(source) as package:
-            entries = package.infolist()
-            bomb = _bomb(entries)
+        package = zipfile.ZipFile(source)
+        entries = package.infolist()
+        bomb = _bomb(entries)
+        names = {entry.filename for entry in entries}
+        if bomb or "xl/workbook.xml" not in names:
+            package.close()
             if bomb:
                 return Sniff(Kind.UNSAFE, bomb)
-            names = {entry.filename for entry in entries}
-            if "xl/workbook.xml" not in names:
-                return Sniff(
-                    Kind.OTHER,
-                    "Arsip zip atau dokumen Office lain, bukan buku kerja Excel.",
-                )
-            workbook_head = package.open("xl/workbook.xml").read(SNIFF_BYTES)
+            return Sniff(
+                Kind.OTHER,
+                "Arsip zip atau dokumen Office lain, bukan buku kerja Excel.",
+            )
+        with package.open("xl/workbook.xml") as part:
+            workbook_head = part.read(SNIFF_BYTES)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -195,14 +204,18 @@ def _zip(source: io.BytesIO, path: Path) -> Sniff:
         ValueError,
         NotImplementedError,
     ) as err:
+        if package is not None:
+            package.close()
         return Sniff(
             Kind.DAMAGED,
             f"Berkas rusak atau terpotong: bukan buku kerja Excel yang utuh "
             f"({type(err).__name__}). Minta pengirim mengirim ulang.",
         )
     if b"<!DOCTYPE" in workbook_head or b"<!ENTITY" in workbook_head:
+        package.close()
         return Sniff(Kind.UNSAFE, f"Bagian 'xl/workbook.xml' {UNSAFE_XML}")
     if STRICT_NAMESPACE in workbook_head:
+        package.close()
         return Sniff(
             Kind.STRICT,
             "Disimpan sebagai 'Strict Open XML Spreadsheet', yang tidak dapat "
@@ -222,7 +235,9 @@ def _zip(source: io.BytesIO, path: Path) -> Sniff:
             "Disimpan tanpa makro (.xlsx): data tetap dibaca, tetapi tombol "
             "Hitung IKU tidak berfungsi di berkas ini."
         )
-    return Sniff(Kind.WORKBOOK, warnings=tuple(warnings), has_macros=has_macros)
+    return Sniff(
+        Kind.WORKBOOK, warnings=tuple(warnings), has_macros=has_macros, package=package
+    )
 
 
 def _bomb(entries: list[zipfile.ZipInfo]) -> str:

@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import io
 import logging
 import math
 import shutil
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -225,7 +223,7 @@ def _read(
     identity: dict,
 ) -> FileReport:
     data, sniffed = load(path, password)
-    package = zipfile.ZipFile(io.BytesIO(data))
+    package = sniffed.package
     workbook = workbook_part(path, package)
     macros = inspect_macros(package, workbook)
     notes = [_file_finding(path, Rule.FILE_WARNING, text) for text in sniffed.warnings]

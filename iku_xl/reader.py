@@ -32,7 +32,9 @@ _SHEET_REFERENCE = re.compile(
 class CalamineView:
     """A workbook on disk seen through the contract (implements WorkbookView)."""
 
-    def __init__(self, path: str | Path, data: bytes, names: dict[str, Ref]) -> None:
+    def __init__(
+        self, path: str | Path, data: bytes, names: dict[str, tuple[str, str]]
+    ) -> None:
         """``data`` is the workbook's bytes (decrypted if it was protected), ``names``
         its defined names (see ``defined_names``); ``path`` names it in messages."""
         self.path = Path(path)
@@ -50,7 +52,8 @@ class CalamineView:
         self._calamine_sheets: dict[str, object] = {}
 
     def name_ref(self, name: str) -> Ref | None:
-        return self.names.get(name)
+        reference = self.names.get(name)
+        return Ref.parse(*reference) if reference is not None else None
 
     def table_ref(self, table: str) -> Ref | None:
         if table not in self.book.table_names:
@@ -141,8 +144,9 @@ def workbook_part(path: Path, package: zipfile.ZipFile) -> Element:
         raise WorkbookError(f"Berkas '{path.name}' {UNSAFE_XML}") from err
 
 
-def defined_names(workbook: Element) -> dict[str, Ref]:
-    """The workbook-scope defined names that point at one rectangle of one sheet."""
+def defined_names(workbook: Element) -> dict[str, tuple[str, str]]:
+    """The workbook-scope defined names that point at one rectangle of one sheet: name
+    to (sheet, A1 address)."""
     names = {}
     for element in workbook.iter(f"{_MAIN_NS}definedName"):
         if element.get("localSheetId") is not None or not element.text:
@@ -150,7 +154,7 @@ def defined_names(workbook: Element) -> dict[str, Ref]:
         match = _SHEET_REFERENCE.match(element.text.strip())
         if match:
             sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
-            names[element.get("name")] = Ref.parse(sheet, match.group(3))
+            names[element.get("name")] = (sheet, match.group(3))
     return names
 
 
