@@ -310,6 +310,20 @@ def require_name(view: WorkbookView, name: str) -> Ref:
     return ref
 
 
+def cut(values: list[list[object]], ref: Ref) -> list[list[object]]:
+    """The rectangle ``ref`` out of a sheet's values read from A1 (missing cells None)."""
+    rows = []
+    for r in range(ref.row - 1, ref.row - 1 + ref.height):
+        source = values[r] if r < len(values) else []
+        rows.append(
+            [
+                source[c] if c < len(source) else None
+                for c in range(ref.column - 1, ref.column - 1 + ref.width)
+            ]
+        )
+    return rows
+
+
 def column_number(letters: str) -> int:
     """'A' is 1, 'AA' is 27."""
     number = 0

@@ -9,12 +9,13 @@ does not grow with the number of rows.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import xlwings as xw
 
-from iku_xl.contract import Ref, read_manifest
+from iku_xl.contract import Ref, cut, read_manifest
 from iku_xl.engine import CellIssue
 from iku_xl.errors import IkuXlError
 from iku_xl.hitung import Outcome, run
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 ALERT_TITLE = "Hitung IKU"
 CONSOLIDATION_TITLE = "Konsolidasi IKU"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -74,17 +76,7 @@ class XlwingsWorkbook:
         return Ref.parse(sheet, body.address) if body is not None else None
 
     def read(self, ref: Ref) -> list[list[object]]:
-        values = self._sheet_values(ref.sheet)
-        rows = []
-        for r in range(ref.row - 1, ref.row - 1 + ref.height):
-            source = values[r] if r < len(values) else []
-            rows.append(
-                [
-                    source[c] if c < len(source) else None
-                    for c in range(ref.column - 1, ref.column - 1 + ref.width)
-                ]
-            )
-        return rows
+        return cut(self._sheet_values(ref.sheet), ref)
 
     def cell_issues(self, ref: Ref) -> dict[str, CellIssue]:
         # xlwings' remote protocol carries no merge or row-visibility state, and Excel
@@ -117,28 +109,27 @@ def hitung(book: xw.Book | None = None) -> Outcome | None:
     Problems are reported in the workbook, never as a traceback.
     """
     book = book if book is not None else xw.Book.caller()
-    try:
+
+    def work() -> tuple[Outcome, str]:
         workbook = XlwingsWorkbook(book)
         outcome = run(workbook)
         workbook.apply(outcome.operations)
-    except IkuXlError as err:
-        book.app.alert(str(err), title=ALERT_TITLE)
-        return None
-    except Exception:
-        log.exception("Hitung IKU failed")
-        book.app.alert(
-            "Terjadi kesalahan tak terduga saat menghitung. Isian Anda tidak diubah. "
-            "Simpan berkas dan kirimkan ke Subbagian Perencanaan agar diperiksa.",
-            title=ALERT_TITLE,
-        )
-        return None
-    book.app.alert(outcome.summary(), title=ALERT_TITLE)
-    return outcome
+        return outcome, outcome.summary()
+
+    return _guarded(
+        book,
+        ALERT_TITLE,
+        work,
+        "Terjadi kesalahan tak terduga saat menghitung. Isian Anda tidak "
+        "diubah. Simpan berkas dan kirimkan ke Subbagian Perencanaan agar "
+        "diperiksa.",
+    )
 
 
 def konsolidasi(book: xw.Book | None = None) -> Consolidation | None:
-    """The Konsolidasi button: consolidate the folder typed into the Konsolidasi workbook
-    (the calling one when ``book`` is None), write the Rekap file and the summary."""
+    """The Konsolidasi button: consolidate the folder typed into the Konsolidasi
+    workbook (the calling one when ``book`` is None), write the Rekap file and the
+    summary."""
     from iku_xl.konsolidasi import (  # the Hitung button never needs these
         read_request,
         run_consolidation,
@@ -146,7 +137,8 @@ def konsolidasi(book: xw.Book | None = None) -> Consolidation | None:
     )
 
     book = book if book is not None else xw.Book.caller()
-    try:
+
+    def work() -> tuple[Consolidation, str]:
         workbook = XlwingsWorkbook(book)
         catalogue = read_manifest(workbook).catalogue
         request = read_request(workbook, _home(book))
@@ -155,17 +147,31 @@ def konsolidasi(book: xw.Book | None = None) -> Consolidation | None:
         )
         operations = sheet_writes(workbook, result, request.output)
         workbook.apply(operations)
+        return result, operations[0].values[0][0]
+
+    return _guarded(
+        book,
+        CONSOLIDATION_TITLE,
+        work,
+        "Terjadi kesalahan tak terduga saat konsolidasi. Berkas masukan tidak diubah.",
+    )
+
+
+def _guarded(
+    book: xw.Book, title: str, work: Callable[[], tuple[T, str]], unexpected: str
+) -> T | None:
+    """Run a button's work and end with one alert: its summary, the reason it could
+    not be done, or ``unexpected`` (never a traceback)."""
+    try:
+        result, summary = work()
     except IkuXlError as err:
-        book.app.alert(str(err), title=CONSOLIDATION_TITLE)
+        book.app.alert(str(err), title=title)
         return None
     except Exception:
-        log.exception("Konsolidasi failed")
-        book.app.alert(
-            "Terjadi kesalahan tak terduga saat konsolidasi. Berkas masukan tidak diubah.",
-            title=CONSOLIDATION_TITLE,
-        )
+        log.exception("%s failed", title)
+        book.app.alert(unexpected, title=title)
         return None
-    book.app.alert(operations[0].values[0][0], title=CONSOLIDATION_TITLE)
+    book.app.alert(summary, title=title)
     return result
 
 

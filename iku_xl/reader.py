@@ -14,7 +14,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineError, CalamineWorkbook
 
-from iku_xl.contract import Ref
+from iku_xl.contract import Ref, cut
 from iku_xl.engine import CellIssue
 from iku_xl.errors import WorkbookError
 from iku_xl.filetype import UNSAFE_XML
@@ -75,17 +75,7 @@ class CalamineView:
         )
 
     def read(self, ref: Ref) -> list[list[object]]:
-        values = self._sheet(ref.sheet)
-        rows = []
-        for r in range(ref.row - 1, ref.row - 1 + ref.height):
-            source = values[r] if r < len(values) else []
-            rows.append(
-                [
-                    _value(source[c]) if c < len(source) else None
-                    for c in range(ref.column - 1, ref.column - 1 + ref.width)
-                ]
-            )
-        return rows
+        return [[_value(v) for v in row] for row in cut(self._sheet(ref.sheet), ref)]
 
     def cell_issues(self, ref: Ref) -> dict[str, CellIssue]:
         # calamine tells merged cells but not hidden rows; uncalculated formulas and
