@@ -252,7 +252,7 @@ def show(outcome: Outcome) -> None:
 
 
 def show_consolidation(result: Consolidation) -> None:
-    """Print the consolidated Rekap, the files that could not be used and every finding."""
+    """Print the consolidated Rekap, the files that could not be used, every finding."""
     period = f"{result.year or '-'} {result.period or ''}".strip()
     table = Table(title=f"Konsolidasi IKU {result.catalogue.office}, {period}")
     for header in (

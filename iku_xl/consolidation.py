@@ -30,7 +30,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class Consolidation:
-    """The consolidated Rekap of one Tahun and Periode, and everything found on the way."""
+    """The consolidated Rekap of one Tahun and Periode, and all that was found."""
 
     catalogue: Catalogue
     year: int | None
@@ -41,8 +41,8 @@ class Consolidation:
 
     @property
     def exit_code(self) -> int:
-        """0 when every IKU came in once (or in identical copies), valid, and every file was
-        usable; 1 otherwise."""
+        """0 when every IKU came in once (or in identical copies) and valid, and every
+        file was usable; 1 otherwise."""
         complete = all(e.status is Status.VALID for e in self.entries)
         usable = all(f.usable for f in self.files)
         return EXIT_COMPLETE if complete and usable else EXIT_PROBLEMS
@@ -104,7 +104,8 @@ def consolidate(
                     submission,
                     Rule.OUTSIDE_SELECTION,
                     Severity.NOTE,
-                    f"untuk {submission.key[0]} {submission.key[1]}, di luar periode yang "
+                    f"untuk {submission.key[0]} {submission.key[1]}, di luar "
+                    "periode yang "
                     "dikonsolidasi; tidak dimasukkan.",
                 )
             )

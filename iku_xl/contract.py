@@ -275,7 +275,8 @@ def _indicator_inputs(view: WorkbookView, indicator: Indicator) -> IndicatorInpu
     body = view.table_ref(table_of(indicator.number))
     if body is None:
         raise ContractError(
-            f"Tabel '{table_of(indicator.number)}' di lembar '{indicator.sheet}' hilang "
+            f"Tabel '{table_of(indicator.number)}' di lembar '{indicator.sheet}' "
+            "hilang "
             "atau rusak, sehingga IKU ini tidak dapat dibaca. Salin isian ke template "
             "baru dari Subbagian Perencanaan."
         )
@@ -311,7 +312,7 @@ def require_name(view: WorkbookView, name: str) -> Ref:
 
 
 def cut(values: list[list[object]], ref: Ref) -> list[list[object]]:
-    """The rectangle ``ref`` out of a sheet's values read from A1 (missing cells None)."""
+    """The rectangle ``ref`` out of a sheet's values read from A1 (missing: None)."""
     rows = []
     for r in range(ref.row - 1, ref.row - 1 + ref.height):
         source = values[r] if r < len(values) else []

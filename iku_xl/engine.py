@@ -60,7 +60,7 @@ class Status(Enum):
     NOT_FILLED = "Belum diisi"
     NOT_COMPUTABLE = "Tidak dapat dihitung"
     HAS_ERRORS = "Ada kesalahan"
-    # Only consolidation gives these: no workbook sent the IKU, or two sent it differently.
+    # Only consolidation gives these: nobody sent the IKU, or two sent it differently.
     NOT_SUBMITTED = "Belum dikirim"
     CONFLICT = "Konflik"
 
@@ -260,7 +260,8 @@ class _Checker:
                     row.numerator,
                     Rule.HIDDEN_ROW,
                     Severity.WARNING,
-                    f"Baris {_row_number(row.numerator.address)} di lembar '{self.sheet}' tersembunyi tetapi berisi data, dan "
+                    f"Baris {_row_number(row.numerator.address)} di lembar "
+                    f"'{self.sheet}' tersembunyi tetapi berisi data, dan "
                     "ikut dihitung. Tampilkan baris itu (Unhide) dan periksa isinya.",
                 )
         for cell in inputs.below:

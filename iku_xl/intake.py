@@ -82,7 +82,7 @@ class Submission:
 
 @dataclass(frozen=True)
 class FileReport:
-    """What intake found in one file: its identity, its submissions, or why it is unusable."""
+    """What intake found in one file: identity, submissions, or why it is unusable."""
 
     path: str
     name: str
@@ -251,8 +251,9 @@ def _read(
             template_version=manifest.template_version,
             macros=macros,
             findings=tuple(notes),
-            reason=f"Dibuat dari template lain (katalog {manifest.catalogue.office} tahun "
-            f"{manifest.catalogue.year}, sidik {manifest.catalogue.digest[:12]}), "
+            reason="Dibuat dari template lain (katalog "
+            f"{manifest.catalogue.office} tahun {manifest.catalogue.year}, sidik "
+            f"{manifest.catalogue.digest[:12]}), "
             "bukan template yang sedang dikonsolidasi.",
         )
     submissions, broken = _submissions(view, path, catalogue)
@@ -294,7 +295,8 @@ def _submissions(
                 _file_finding(
                     path,
                     Rule.CONTRACT_BROKEN,
-                    f"IKU {inputs.indicator.number} tidak dapat dibaca dan tidak dimasukkan: "
+                    f"IKU {inputs.indicator.number} tidak dapat dibaca dan tidak "
+                    "dimasukkan: "
                     f"{inputs.message}",
                 )
             )
@@ -375,9 +377,9 @@ def _stored_output_findings(
             None,
             Rule.STORED_OUTPUT_DIFFERS,
             Severity.WARNING,
-            f"Nilai tersimpan IKU {number} di lembar '{result.sheet}' ({', '.join(differing)}) "
-            "berbeda dengan hasil hitung ulang: isian diubah setelah Hitung IKU terakhir. "
-            "Yang dipakai adalah hasil hitung ulang.",
+            f"Nilai tersimpan IKU {number} di lembar '{result.sheet}' "
+            f"({', '.join(differing)}) berbeda dengan hasil hitung ulang: isian diubah "
+            "setelah Hitung IKU terakhir. Yang dipakai adalah hasil hitung ulang.",
         )
     ]
 
@@ -391,7 +393,7 @@ def _same(stored: object, recomputed: object) -> bool:
 
 
 def _fingerprint(inputs: IndicatorInput) -> tuple:
-    """The numbers a submission states: equal fingerprints are an identical duplicate."""
+    """The numbers a submission states: equal fingerprints make identical duplicates."""
     cells = [
         inputs.target,
         *(c for r in inputs.rows for c in (r.numerator, r.denominator)),

@@ -1,8 +1,9 @@
 """Fingerprints of a workbook's macros, compared with the official template's.
 
 Consolidation never runs or needs macros, but a workbook whose VBA differs from the
-template's, that carries Excel 4.0 (XLM) macro sheets, or names that run code on opening
-(Auto_Open and the like) deserves a warning and may be set aside. Its data is still read.
+template's, that carries Excel 4.0 (XLM) macro sheets, or names that run code on
+opening (Auto_Open and the like) deserves a warning and may be set aside. Its data is
+still read.
 """
 
 from __future__ import annotations

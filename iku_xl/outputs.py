@@ -143,7 +143,8 @@ def _summary_writes(
                 None,
                 None,
                 None,
-                f"... dan {rest} pesan lain: perbaiki yang di atas, lalu klik Hitung IKU "
+                f"... dan {rest} pesan lain: perbaiki yang di atas, lalu klik "
+                "Hitung IKU "
                 "lagi (atau jalankan iku-xl hitung untuk daftar lengkap).",
             ],
         ]

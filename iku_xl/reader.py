@@ -1,6 +1,8 @@
-"""A fast, read-only view of a workbook on disk, for consolidation: python-calamine reads
-cell values and tables, and the defined names come from the workbook part itself (calamine
-does not read names), parsed with defusedxml."""
+"""A fast, read-only view of a workbook on disk, for consolidation.
+
+python-calamine reads cell values and tables; the defined names come from the workbook
+part itself (calamine does not read names), parsed with defusedxml.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +47,8 @@ class CalamineView:
             )
         except READER_ERRORS as err:
             raise WorkbookError(
-                f"Berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja Excel: "
+                f"Berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja "
+                "Excel: "
                 f"rusak atau bukan berkas Excel ({type(err).__name__})."
             ) from err
         self._sheets: dict[str, list[list[object]]] = {}

@@ -44,7 +44,7 @@ WRITER_OPTIONS = {
 
 
 def tables(result: Consolidation) -> dict[str, pd.DataFrame]:
-    """The Rekap's tables by sheet name; the JSON output is made from the same frames."""
+    """The Rekap's tables by sheet name; the JSON output is made of the same frames."""
     frames = {SUMMARY_SHEET: _summary(result)}
     for entry in result.entries:
         frames[DETAIL_SHEET.format(number=entry.indicator.number)] = _detail(entry)

@@ -296,7 +296,8 @@ def _instructions(sheet, catalogue: Catalogue, styles: Styles) -> None:
         ),
         (
             "Bila muncul pesan bahwa Python tidak ditemukan, pasang Python dan iku-xl "
-            "sesuai README, atau tampilkan lembar tersembunyi xlwings.conf dan tambahkan "
+            "sesuai README, atau tampilkan lembar tersembunyi xlwings.conf dan "
+            "tambahkan "
             "baris baru: di kolom A 'Interpreter_Win', di kolom B lokasi pythonw.exe.",
             False,
         ),

@@ -159,7 +159,8 @@ class FileWorkbook:
         # varies (zip, zlib, XML parse, value and key errors and more).
         except Exception as err:
             raise WorkbookError(
-                f"Berkas '{self.path.name}' tidak dapat dibuka sebagai buku kerja Excel: "
+                f"Berkas '{self.path.name}' tidak dapat dibuka sebagai buku kerja "
+                "Excel: "
                 f"rusak atau bukan berkas Excel ({type(err).__name__})."
             ) from err
 

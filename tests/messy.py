@@ -381,7 +381,7 @@ KINDS: dict[str, tuple[str, Callable[[Path, Path], Path]]] = {
 
 
 def file_name(kind: str) -> str:
-    """The file name of a kind's case; lock files are named as their programs name them."""
+    """The file name of a kind's case; lock files are named as their programs do."""
     suffix = KINDS[kind][0]
     if kind == "excel_lock_file":
         return "~$iku_rehsos.xlsm"

@@ -81,7 +81,7 @@ def test_acceptance_folder_gives_three_iku_one_conflict_and_explained_files(
 ):
     before = hashes(mailbox)
     rekap = tmp_path / "rekap.xlsx"
-    code, out, err = run(capsys, "konsolidasi", mailbox, "-o", rekap, "--json")
+    code, out, _err = run(capsys, "konsolidasi", mailbox, "-o", rekap, "--json")
     assert code == 1
     assert hashes(mailbox) == before
     result = json.loads(out)
@@ -241,7 +241,7 @@ def test_inputs_changed_after_the_last_hitung_are_reported(
     folder.mkdir()
     path = workbook(built_template, folder / "rehsos.xlsm", 1)
     fill(path, {1: {"rows": [(130, 150)]}})  # changed after Hitung, not recomputed
-    code, out, _ = run(
+    _code, out, _ = run(
         capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
     )
     result = json.loads(out)
@@ -263,7 +263,7 @@ def test_workbook_of_another_template_is_listed_with_its_reason(
     folder.mkdir()
     build_template(load_catalogue(other), folder / "tahun_lain.xlsm")
     workbook(built_template, folder / "benar.xlsm", 1)
-    code, out, _ = run(
+    _code, out, _ = run(
         capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
     )
     sources = {r["Berkas"]: r for r in json.loads(out)["sumber"]}
@@ -279,7 +279,7 @@ def test_many_files_are_read_in_parallel_with_the_same_result(
     first = workbook(built_template, folder / "iku1_00.xlsm", 1)
     for copy in range(1, 20):
         shutil.copy(first, folder / f"iku1_{copy:02}.xlsm")
-    code, out, _ = run(
+    _code, out, _ = run(
         capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
     )
     result = json.loads(out)
@@ -291,7 +291,7 @@ def test_many_files_are_read_in_parallel_with_the_same_result(
 def test_rekap_inside_the_input_folder_is_not_read_as_an_input(mailbox, capsys):
     rekap = mailbox / "rekap.xlsx"
     run(capsys, "konsolidasi", mailbox, "-o", rekap)
-    code, out, _ = run(capsys, "konsolidasi", mailbox, "-o", rekap, "--json")
+    _code, out, _ = run(capsys, "konsolidasi", mailbox, "-o", rekap, "--json")
     assert "rekap.xlsx" not in {r["Berkas"] for r in json.loads(out)["sumber"]}
 
 

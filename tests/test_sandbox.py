@@ -1,4 +1,4 @@
-"""Worker processes for untrusted files: a dying, hanging or greedy reader is contained."""
+"""Worker processes for untrusted files: a dying, hanging or greedy reader is held."""
 
 import os
 import time
