@@ -190,11 +190,16 @@ def konsolidasi(
         password=password,
         quarantine=quarantine,
     )
-    with Progress(console=errors, transient=True, disable=as_json) as progress:
+    # Refreshed by hand, not by rich's own thread: with a single thread running, the
+    # readers' worker processes can be forked at once (see iku_xl.sandbox).
+    with Progress(
+        console=errors, transient=True, disable=as_json, auto_refresh=False
+    ) as progress:
         task = progress.add_task("Membaca berkas", total=None)
 
         def advance(total: int, report: object) -> None:
             progress.update(task, total=total, advance=1)
+            progress.refresh()
 
         result = run_consolidation(
             list(lokasi), output, load_catalogue(katalog), options, on_file=advance

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from enum import Enum
 from typing import Protocol
 
@@ -143,16 +144,7 @@ class Ref:
     @classmethod
     def parse(cls, sheet: str, address: str) -> Ref:
         """A Ref from an A1 address such as '$B$4' or 'A17:D20'."""
-        match = _ADDRESS.match(address.strip().upper())
-        if not match:
-            raise WorkbookError(
-                f"Alamat sel '{address}' di lembar '{sheet}' tidak dikenal."
-            )
-        first_col, first_row, last_col, last_row = match.groups()
-        row, column = int(first_row), column_number(first_col)
-        last_row_n = int(last_row) if last_row else row
-        last_col_n = column_number(last_col) if last_col else column
-        return cls(sheet, row, column, last_row_n - row + 1, last_col_n - column + 1)
+        return _parse_ref(sheet, address)
 
     def cell(self, row_offset: int = 0, column_offset: int = 0) -> str:
         """The A1 address of one cell inside this rectangle."""
@@ -309,6 +301,21 @@ def require_name(view: WorkbookView, name: str) -> Ref:
             "Perencanaan, atau salin isian ke template baru."
         )
     return ref
+
+
+# Workbooks from one template hold the same addresses: a consolidation parses each once.
+@lru_cache(maxsize=4096)
+def _parse_ref(sheet: str, address: str) -> Ref:
+    match = _ADDRESS.match(address.strip().upper())
+    if not match:
+        raise WorkbookError(
+            f"Alamat sel '{address}' di lembar '{sheet}' tidak dikenal."
+        )
+    first_col, first_row, last_col, last_row = match.groups()
+    row, column = int(first_row), column_number(first_col)
+    last_row_n = int(last_row) if last_row else row
+    last_col_n = column_number(last_col) if last_col else column
+    return Ref(sheet, row, column, last_row_n - row + 1, last_col_n - column + 1)
 
 
 def cut(values: list[list[object]], ref: Ref) -> list[list[object]]:

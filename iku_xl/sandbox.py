@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -100,9 +101,14 @@ def run_isolated(
 
 
 def _context(preload: tuple[str, ...]):
-    # Workers start from a clean server process (never a fork of a caller that may hold
-    # threads and locks, such as a progress bar), or are spawned where that is missing.
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    # A fork of the caller starts at once with everything imported, but is safe only
+    # while the caller runs a single thread (another thread may hold a lock the child
+    # would inherit locked). Otherwise workers start from a clean server process, or
+    # are spawned where there is none.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(preload))
