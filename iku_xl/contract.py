@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from enum import Enum
+from functools import lru_cache
 from typing import Protocol
 
 from iku_xl.catalogue import Catalogue, Indicator, parse_catalogue
