@@ -28,6 +28,7 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
     os.close(handle)
     try:
         write(Path(temporary))
+        os.chmod(temporary, _mode_for(target))
         os.replace(temporary, target)
     except OSError as err:
         raise OutputError(f"Tidak dapat menulis '{target}': {err}") from err
@@ -35,3 +36,14 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
     return target
+
+
+def _mode_for(target: Path) -> int:
+    # The replaced file keeps its permissions; a new one gets what open() would give
+    # it, not mkstemp's owner-only 0600.
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -312,10 +312,10 @@ def show_consolidation(result: Consolidation) -> None:
     console.print(f"{used} dari {len(result.files)} berkas dipakai.")
     for report in result.files:
         if not report.usable:
-            console.print(
-                f"[red]Tidak dapat dipakai[/] {report.name}: {report.reason}",
-                soft_wrap=True,
+            label = (
+                "[dim]Diabaikan[/]" if report.ignored else "[red]Tidak dapat dipakai[/]"
             )
+            console.print(f"{label} {report.name}: {report.reason}", soft_wrap=True)
     for finding in result.findings:
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(
             finding.severity, "cyan"

@@ -4,10 +4,11 @@ the IKU nobody sent reported as not yet submitted."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from iku_xl.catalogue import Catalogue, Indicator
-from iku_xl.engine import PERIODS, Status
+from iku_xl.engine import PERIODS, Status, match_period
 from iku_xl.errors import SelectionError
 from iku_xl.findings import Finding, Rule, Severity
 from iku_xl.intake import FileReport, Submission
@@ -44,7 +45,7 @@ class Consolidation:
         """0 when every IKU came in once (or in identical copies) and valid, and every
         file was usable; 1 otherwise."""
         complete = all(e.status is Status.VALID for e in self.entries)
-        usable = all(f.usable for f in self.files)
+        usable = all(f.usable or f.ignored for f in self.files)
         return EXIT_COMPLETE if complete and usable else EXIT_PROBLEMS
 
 
@@ -63,7 +64,7 @@ def consolidate(
         SelectionError: several periods and no choice, or a period that is not one of
             the template's.
     """
-    check_period(period)
+    period = check_period(period)
     submissions = [s for f in files for s in f.submissions]
     findings = [finding for f in files for finding in f.findings]
     placed = [s for s in submissions if None not in s.key]
@@ -91,9 +92,10 @@ def consolidate(
     if len(keys) > 1:
         found = "; ".join(f"{y} {p}" for y, p in keys)
         raise SelectionError(
-            f"Berkas-berkas ini berisi lebih dari satu periode ({found}). Pilih satu "
-            "dengan --tahun dan --periode, misalnya --tahun "
-            f'{keys[0][0]} --periode "{keys[0][1]}".'
+            f"Berkas-berkas ini berisi lebih dari satu periode ({found}). Pilih satu: "
+            f"di baris perintah dengan --tahun dan --periode (misalnya --tahun "
+            f'{keys[0][0]} --periode "{keys[0][1]}"), di buku kerja Konsolidasi dengan '
+            "sel Tahun dan Periode."
         )
     chosen_year, chosen_period = keys[0] if keys else (year, period)
     selected = [s for s in placed if s.key == (chosen_year, chosen_period)]
@@ -126,16 +128,20 @@ def consolidate(
     )
 
 
-def check_period(period: str | None) -> None:
-    """Refuse a period that is not one of the template's.
+def check_period(period: str | None) -> str | None:
+    """The period asked for, spelled as the template spells it (None: any).
 
     Raises:
-        SelectionError: ``period`` is not None and not one of PERIODS.
+        SelectionError: ``period`` names none of PERIODS.
     """
-    if period is not None and period not in PERIODS:
+    if period is None:
+        return None
+    found = match_period(period)
+    if found is None:
         raise SelectionError(
             f"Periode '{period}' tidak dikenal. Pilih salah satu: {', '.join(PERIODS)}."
         )
+    return found
 
 
 def _entry(
@@ -163,7 +169,7 @@ def _entry(
             duplicates,
         )
     if take_latest:
-        chosen = max(firsts, key=lambda s: (s.filled_on or "", s.modified))
+        chosen = max(firsts, key=_recency)
         others = ", ".join(s.file for s in firsts if s is not chosen)
         return Entry(
             indicator,
@@ -178,11 +184,18 @@ def _entry(
         indicator,
         Status.CONFLICT,
         f"{len(firsts)} kiriman berbeda ({names}); tidak ada yang dipilih. "
-        "Pastikan mana yang benar, atau gunakan --ambil-terbaru.",
+        "Pastikan mana yang benar, atau pilih kiriman terbaru (--ambil-terbaru, atau "
+        "'Ya' di buku kerja Konsolidasi).",
         None,
         tuple(firsts),
         duplicates,
     )
+
+
+def _recency(submission: Submission) -> tuple[dt.date, float]:
+    # The Tanggal pengisian decides; without one, the day the file was last saved.
+    saved = dt.datetime.fromtimestamp(submission.modified).date()
+    return submission.filled_date or saved, submission.modified
 
 
 def _entry_findings(entry: Entry) -> list[Finding]:

@@ -17,7 +17,7 @@ from iku_xl.catalogue import Catalogue, Indicator, parse_catalogue
 from iku_xl.engine import BrokenInput, CellIssue, CellValue, IndicatorInput, RowInput
 from iku_xl.errors import CatalogueError, ContractError, WorkbookError
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # raise with every change of names, columns or layout
 
 INSTRUCTIONS_SHEET = "Petunjuk"
 SUMMARY_SHEET = "Rekap IKU"
@@ -176,20 +176,31 @@ class WorkbookView(Protocol):
         cell. Empty where the adapter cannot tell."""
 
 
+class WorkbookKind(Enum):
+    """Which of iku-xl's workbooks a manifest belongs to."""
+
+    TEMPLATE = "template"  # the Bidang workbook with Hitung IKU
+    CONSOLIDATION = "konsolidasi"  # the planners' Konsolidasi workbook
+
+
 @dataclass(frozen=True)
 class Manifest:
     """What the hidden manifest sheet says about the template a workbook came from."""
 
     template_version: str
     catalogue: Catalogue
+    kind: WorkbookKind
 
 
-def manifest_rows(catalogue: Catalogue, chunk: int) -> list[tuple[str, str]]:
+def manifest_rows(
+    catalogue: Catalogue, chunk: int, kind: WorkbookKind = WorkbookKind.TEMPLATE
+) -> list[tuple[str, str]]:
     """The key/value rows the builder writes to the manifest; the catalogue's text is
     cut into pieces of at most ``chunk`` characters, since a cell holds a limited
     text."""
     rows = [
         ("template_version", TEMPLATE_VERSION),
+        ("workbook", kind.value),
         ("catalogue_digest", catalogue.digest),
         ("office", catalogue.office),
         ("year", str(catalogue.year)),
@@ -229,9 +240,15 @@ def read_manifest(view: WorkbookView, known: Catalogue | None = None) -> Manifes
             "Minta template terbaru ke "
             "Subbagian Perencanaan."
         )
+    try:
+        kind = WorkbookKind(values.get("workbook", ""))
+    except ValueError as err:
+        raise WorkbookError(
+            "Manifest template rusak: jenis buku kerja tidak dikenal."
+        ) from err
     text = "".join(catalogue_text).encode()
     if known is not None and hashlib.sha256(text).hexdigest() == known.digest:
-        return Manifest(template_version=version, catalogue=known)
+        return Manifest(version, known, kind)
     try:
         catalogue = parse_catalogue(text, MANIFEST_SHEET)
     except CatalogueError as err:
@@ -241,7 +258,7 @@ def read_manifest(view: WorkbookView, known: Catalogue | None = None) -> Manifes
             "Manifest template rusak: katalog IKU di dalamnya tidak cocok dengan sidik "
             "(hash) yang tercatat. Minta template baru ke Subbagian Perencanaan."
         )
-    return Manifest(template_version=version, catalogue=catalogue)
+    return Manifest(version, catalogue, kind)
 
 
 def read_inputs(

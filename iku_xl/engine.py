@@ -45,6 +45,12 @@ _COUNT_ALLOWED = (
 )
 
 
+def match_period(value: object) -> str | None:
+    """The period ``value`` names, ignoring case and spacing ("tw  i" is TW I)."""
+    text = " ".join(str(value).split()).casefold()
+    return next((p for p in PERIODS if p.casefold() == text), None)
+
+
 class CellIssue(Enum):
     """Something about a cell that its value does not show."""
 
@@ -354,10 +360,9 @@ class _Checker:
                 f"{where} belum diisi. Pilih salah satu: {allowed}.",
             )
             return None
-        text = " ".join(str(cell.value).split()).casefold()
-        for period in PERIODS:
-            if text == period.casefold():
-                return period
+        period = match_period(cell.value)
+        if period is not None:
+            return period
         self.add(
             cell,
             Rule.PERIOD_INVALID,

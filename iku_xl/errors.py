@@ -5,6 +5,9 @@ What raises is what stops a whole run: a catalogue that cannot be used, a workbo
 is not ours or cannot be opened, an output that cannot be written.
 """
 
+import zipfile
+import zlib
+
 
 class IkuXlError(Exception):
     """Base of every error iku-xl raises; its message is Indonesian, for staff."""
@@ -28,3 +31,12 @@ class SelectionError(IkuXlError):
 
 class ContractError(WorkbookError):
     """A defined name or table of the workbook contract is missing or points nowhere."""
+
+
+def describe(err: BaseException) -> str:
+    """A short name for a library's error, for the end of a message to staff."""
+    if isinstance(err, zlib.error):
+        return "data terkompresi rusak"
+    if isinstance(err, zipfile.BadZipFile):
+        return "arsip zip rusak"
+    return type(err).__name__

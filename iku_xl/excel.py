@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 import xlwings as xw
 
-from iku_xl.contract import Ref, cut, read_manifest
+from iku_xl.contract import Ref, WorkbookKind, cut, read_manifest
 from iku_xl.engine import CellIssue
-from iku_xl.errors import IkuXlError
+from iku_xl.errors import IkuXlError, WorkbookError
 from iku_xl.hitung import Outcome, run
 from iku_xl.outputs import Fill, Write
 
@@ -140,10 +140,15 @@ def konsolidasi(book: xw.Book | None = None) -> Consolidation | None:
 
     def work() -> tuple[Consolidation, str]:
         workbook = XlwingsWorkbook(book)
-        catalogue = read_manifest(workbook).catalogue
+        manifest = read_manifest(workbook)
+        if manifest.kind is not WorkbookKind.CONSOLIDATION:
+            raise WorkbookError(
+                "Konsolidasi dijalankan dari buku kerja Konsolidasi "
+                "(konsolidasi_template.xlsm), bukan dari template Bidang."
+            )
         request = read_request(workbook, _home(book))
         result = run_consolidation(
-            [request.folder], request.output, catalogue, request.options
+            [request.folder], request.output, manifest.catalogue, request.options
         )
         operations = sheet_writes(workbook, result, request.output)
         workbook.apply(operations)

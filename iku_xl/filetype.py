@@ -21,12 +21,12 @@ import olefile
 from msoffcrypto.exceptions import DecryptionError, FileFormatError, InvalidKeyError
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from iku_xl.errors import WorkbookError
+from iku_xl.errors import WorkbookError, describe
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-MACRO_SUFFIXES = frozenset({".xlsm"})
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
+MACRO_SUFFIXES = frozenset({".xlsm", ".xltm"})
 # Limits that every genuine workbook of ours passes by far (a template is ~60 kB packed,
 # ~300 kB inflated, ratios below 20).
 MAX_ENTRIES = 5_000
@@ -41,6 +41,10 @@ STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
 UNSAFE_XML = (
     "berisi deklarasi XML (DOCTYPE/ENTITY) yang tidak pernah ada di buku kerja "
     "Excel dan dapat dipakai untuk menyerang; tidak dibuka demi keamanan."
+)
+LOCK_FILE_REASON = (
+    "Berkas kunci sementara Excel/LibreOffice (dibuat saat buku kerja "
+    "sedang dibuka), bukan buku kerja; diabaikan."
 )
 _LOCK_NAME = re.compile(r"^(~\$.*|\.~lock\..*#)$")
 
@@ -95,13 +99,14 @@ def _sniff(path: Path) -> tuple[Sniff, bytes | None]:
     return _zip(io.BytesIO(found), path), found
 
 
+def is_lock_file(path: Path) -> bool:
+    """Whether ``path`` is named as Excel's or LibreOffice's lock files are."""
+    return bool(_LOCK_NAME.match(path.name))
+
+
 def _kind(path: Path) -> Sniff | bytes:
-    if _LOCK_NAME.match(path.name):
-        return Sniff(
-            Kind.LOCK_FILE,
-            "Berkas kunci sementara Excel/LibreOffice (dibuat saat buku kerja "
-            "sedang dibuka), bukan buku kerja; diabaikan.",
-        )
+    if is_lock_file(path):
+        return Sniff(Kind.LOCK_FILE, LOCK_FILE_REASON)
     try:
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
@@ -168,7 +173,7 @@ def _decrypt(path: Path, password: str) -> tuple[bytes, Sniff]:
     except (InvalidKeyError, DecryptionError, FileFormatError) as err:
         raise WorkbookError(
             f"Kata sandi untuk '{path.name}' salah, atau berkas tidak dapat dibuka "
-            f"kuncinya ({type(err).__name__})."
+            f"kuncinya ({describe(err)})."
         ) from err
     data = plain.getvalue()
     found = _zip(io.BytesIO(data), path)
@@ -209,7 +214,7 @@ def _zip(source: io.BytesIO, path: Path) -> Sniff:
         return Sniff(
             Kind.DAMAGED,
             f"Berkas rusak atau terpotong: bukan buku kerja Excel yang utuh "
-            f"({type(err).__name__}). Minta pengirim mengirim ulang.",
+            f"({describe(err)}). Minta pengirim mengirim ulang.",
         )
     if b"<!DOCTYPE" in workbook_head or b"<!ENTITY" in workbook_head:
         package.close()

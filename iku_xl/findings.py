@@ -76,5 +76,6 @@ class Finding:
 
     def line(self) -> str:
         """The finding as one line for staff: severity, place, message."""
-        place = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-        return f"{self.severity.value} [{place}]: {self.message}"
+        place = f"{self.sheet}!{self.cell}" if self.cell else self.sheet or self.file
+        where = f" [{place}]" if place else ""
+        return f"{self.severity.value}{where}: {self.message}"

@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from iku_xl.catalogue import Catalogue
-from iku_xl.contract import WorkbookView, read_inputs, read_manifest
+from iku_xl.contract import WorkbookKind, WorkbookView, read_inputs, read_manifest
 from iku_xl.engine import IndicatorResult, Status, evaluate
+from iku_xl.errors import WorkbookError
 from iku_xl.formatting import format_percent
 from iku_xl.outputs import Fill, Write, plan
 
@@ -71,6 +72,11 @@ def run(view: WorkbookView, now: dt.datetime | None = None) -> Outcome:
         WorkbookError: the workbook is not an iku-xl template this version can use.
     """
     manifest = read_manifest(view)
+    if manifest.kind is not WorkbookKind.TEMPLATE:
+        raise WorkbookError(
+            "Ini buku kerja Konsolidasi, bukan template Bidang: tidak ada IKU yang "
+            "dihitung di sini. Gunakan tombol Konsolidasi di dalamnya."
+        )
     catalogue = manifest.catalogue
     results = [evaluate(inputs, catalogue) for inputs in read_inputs(view, catalogue)]
     stamp = (

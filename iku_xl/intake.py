@@ -22,6 +22,7 @@ from pathlib import Path
 from iku_xl.catalogue import Catalogue, Indicator
 from iku_xl.contract import (
     Field,
+    WorkbookKind,
     WorkbookView,
     name_of,
     read_inputs,
@@ -35,7 +36,7 @@ from iku_xl.engine import (
     evaluate,
 )
 from iku_xl.errors import IkuXlError, OutputError
-from iku_xl.filetype import load
+from iku_xl.filetype import LOCK_FILE_REASON, is_lock_file, load
 from iku_xl.findings import Finding, Rule, Severity
 from iku_xl.macros import MacroReport, inspect_macros
 from iku_xl.numbers import is_blank, read_number
@@ -48,7 +49,13 @@ log = logging.getLogger(__name__)
 # Findings after which a file read with calamine is read again with openpyxl.
 SECOND_LOOK = frozenset({Rule.CELL_EMPTY, Rule.ROW_NOT_FILLED})
 DEFAULT_TIMEOUT = 120.0  # seconds one file may take to read
-WORKER_MODULES = ("iku_xl.intake",)  # imported once where the workers start from
+WORKER_MODULES = ("iku_xl.intake",)
+DATE_LAYOUTS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+)  # as staff type dates  # imported once where the workers start from
 HASH_CHUNK = 1 << 20
 COMPARED_OUTPUTS = (
     Field.NUMERATOR,
@@ -72,6 +79,7 @@ class Submission:
     filler: str | None
     filled_on: str | None
     modified: float
+    filled_date: dt.date | None = None  # Tanggal pengisian, when it reads as a date
     findings: tuple[Finding, ...] = ()
 
     @property
@@ -97,6 +105,7 @@ class FileReport:
     submissions: tuple[Submission, ...] = ()
     findings: tuple[Finding, ...] = field(default_factory=tuple)
     macros: MacroReport | None = None
+    ignored: bool = False  # not a submission at all (a lock file, the Konsolidasi book)
 
     @property
     def suspicious(self) -> bool:
@@ -177,6 +186,10 @@ def inspect(
         reason = f"Berkas tidak dapat dibaca: {err.strerror or err}."
         return FileReport(str(path), path.name, 0, "", False, reason)
     identity = dict(path=str(path), name=path.name, size=size, sha256=digest)
+    if is_lock_file(path):
+        return FileReport(
+            **identity, usable=False, ignored=True, reason=LOCK_FILE_REASON
+        )
     try:
         return _read(path, catalogue, password, careful, identity)
     except IkuXlError as err:
@@ -244,6 +257,15 @@ def _read(
     else:
         view = CalamineView(path, data, defined_names(workbook))
     manifest = read_manifest(view, catalogue)
+    if manifest.kind is WorkbookKind.CONSOLIDATION:
+        return FileReport(
+            **identity,
+            usable=False,
+            ignored=True,
+            macros=macros,
+            template_version=manifest.template_version,
+            reason="Buku kerja Konsolidasi (bukan kiriman Bidang); diabaikan.",
+        )
     if manifest.catalogue.digest != catalogue.digest:
         return FileReport(
             **identity,
@@ -323,6 +345,7 @@ def _submissions(
                 sheet=inputs.sheet,
                 filler=_text(inputs.filler_name.value),
                 filled_on=_text(inputs.filled_on.value),
+                filled_date=_date(inputs.filled_on.value),
                 modified=modified,
                 findings=tuple(
                     f.in_file(path.name) for f in (*result.findings, *stored)
@@ -393,11 +416,16 @@ def _same(stored: object, recomputed: object) -> bool:
 
 
 def _fingerprint(inputs: IndicatorInput) -> tuple:
-    """The numbers a submission states: equal fingerprints make identical duplicates."""
-    cells = [
-        inputs.target,
-        *(c for r in inputs.rows for c in (r.numerator, r.denominator)),
+    """The numbers a submission states: equal fingerprints make identical duplicates.
+
+    Rows left blank (an inserted row, say) state nothing and are left out.
+    """
+    rows = [
+        (r.numerator, r.denominator)
+        for r in inputs.rows
+        if not (is_blank(r.numerator.value) and is_blank(r.denominator.value))
     ]
+    cells = [inputs.target, *(cell for row in rows for cell in row)]
     return tuple(_normalised(c.value) for c in cells)
 
 
@@ -418,6 +446,20 @@ def _text(value: object) -> str | None:
     if isinstance(value, float | Decimal) and float(value).is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        for layout in DATE_LAYOUTS:
+            try:
+                return dt.datetime.strptime(value.strip(), layout).date()
+            except ValueError:
+                continue
+    return None
 
 
 def _sha256(path: Path) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from iku_xl.catalogue import Catalogue
@@ -24,7 +24,7 @@ from iku_xl.contract import (
     WorkbookView,
     require_name,
 )
-from iku_xl.engine import PERIODS, Status
+from iku_xl.engine import Status
 from iku_xl.errors import OutputError, SelectionError
 from iku_xl.formatting import format_percent
 from iku_xl.intake import (
@@ -82,7 +82,7 @@ def run_consolidation(
             ambiguous.
         OutputError: the Rekap cannot be written.
     """
-    check_period(options.period)
+    options = replace(options, period=check_period(options.period))
     if output.suffix.lower() != REKAP_SUFFIX:
         raise OutputError(f"Berkas Rekap '{output}' harus berakhiran {REKAP_SUFFIX}.")
     missing = [str(p) for p in paths if not p.exists()]
@@ -157,10 +157,8 @@ def read_request(view: WorkbookView, home: Path) -> Request:
             )
         year = int(reading.number)
 
-    period_value, period = value(CONSOLIDATION_PERIOD_NAME), None
-    if not is_blank(period_value):
-        text = " ".join(str(period_value).split()).casefold()
-        period = next((p for p in PERIODS if p.casefold() == text), str(period_value))
+    period_value = value(CONSOLIDATION_PERIOD_NAME)
+    period = None if is_blank(period_value) else check_period(str(period_value))
     latest = value(CONSOLIDATION_LATEST_NAME)
     if not is_blank(latest) and str(latest).strip().casefold() not in {
         YES.casefold(),
@@ -207,7 +205,7 @@ def sheet_writes(
 
     area = require_name(view, CONSOLIDATION_MESSAGES_NAME)
     lines = [
-        f"Tidak dapat dipakai: {f.name}: {f.reason}"
+        f"{'Diabaikan' if f.ignored else 'Tidak dapat dipakai'}: {f.name}: {f.reason}"
         for f in result.files
         if not f.usable
     ]

@@ -27,6 +27,7 @@ from iku_xl.contract import (
     NO,
     TEMPLATE_VERSION,
     YES,
+    WorkbookKind,
 )
 from iku_xl.engine import PERIODS
 from iku_xl.template import (
@@ -81,7 +82,12 @@ def build_consolidation_workbook(catalogue: Catalogue, path: str | Path) -> Path
         workbook, workbook.add_worksheet(CONSOLIDATION_SHEET), catalogue, styles
     )
     write_config_sheet(workbook.add_worksheet(CONFIG_SHEET))
-    write_manifest_sheet(workbook, workbook.add_worksheet(MANIFEST_SHEET), catalogue)
+    write_manifest_sheet(
+        workbook,
+        workbook.add_worksheet(MANIFEST_SHEET),
+        catalogue,
+        WorkbookKind.CONSOLIDATION,
+    )
     workbook.close()
     return path
 

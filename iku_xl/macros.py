@@ -79,7 +79,7 @@ def _official() -> dict[str, str]:
     sources |= {
         name: normalize_class_source(class_source(name)) for name in XLWINGS_CLASSES
     }
-    return {name.casefold(): _normalised(code) for name, code in sources.items()}
+    return {name: _normalised(code) for name, code in sources.items()}
 
 
 @lru_cache(maxsize=64)
@@ -96,13 +96,13 @@ def _project(project: bytes) -> tuple[str, tuple[str, ...]]:
 
 
 def _modules(project: bytes) -> dict[str, str]:
-    """Module name (casefolded) to normalised code, for modules that hold code."""
+    """Module name to normalised code, for the modules that hold code."""
     parsed = parse_vba_project(CFB.from_bytes(project))
     found = {}
     for module in parsed.modules:
         code = _normalised(module.source)
         if code:
-            found[module.name.casefold()] = code
+            found[module.name] = code
     return found
 
 
@@ -119,24 +119,27 @@ def _normalised(source: str) -> str:
 
 def _fingerprint(modules: dict[str, str]) -> str:
     digest = hashlib.sha256()
-    for name in sorted(modules):
-        digest.update(f"{name}\n{modules[name]}\n".encode())
+    for name, code in sorted((n.casefold(), c) for n, c in modules.items()):
+        digest.update(f"{name}\n{code}\n".encode())
     return digest.hexdigest()
 
 
 def _differences(modules: dict[str, str], expected: dict[str, str]) -> list[str]:
+    # VBA ignores case in names: compare by casefolded name, report as written.
+    found = {name.casefold(): (name, code) for name, code in modules.items()}
+    wanted = {name.casefold(): (name, code) for name, code in expected.items()}
     reasons = [
-        f"modul '{name}' tidak ada di template resmi"
-        for name in sorted(modules.keys() - expected.keys())
+        f"modul '{found[key][0]}' tidak ada di template resmi"
+        for key in sorted(found.keys() - wanted.keys())
     ]
     reasons += [
-        f"kode modul '{name}' berbeda dari template resmi"
-        for name in sorted(modules.keys() & expected.keys())
-        if modules[name] != expected[name]
+        f"kode modul '{found[key][0]}' berbeda dari template resmi"
+        for key in sorted(found.keys() & wanted.keys())
+        if found[key][1] != wanted[key][1]
     ]
     reasons += [
-        f"modul '{name}' dari template resmi hilang"
-        for name in sorted(expected.keys() - modules.keys())
+        f"modul '{wanted[key][0]}' dari template resmi hilang"
+        for key in sorted(wanted.keys() - found.keys())
     ]
     return reasons
 

@@ -18,7 +18,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from iku_xl.contract import Ref, cut
 from iku_xl.engine import CellIssue
-from iku_xl.errors import WorkbookError
+from iku_xl.errors import WorkbookError, describe
 from iku_xl.filetype import UNSAFE_XML
 
 WORKBOOK_PART = "xl/workbook.xml"
@@ -49,7 +49,7 @@ class CalamineView:
             raise WorkbookError(
                 f"Berkas '{self.path.name}' tidak dapat dibaca sebagai buku kerja "
                 "Excel: "
-                f"rusak atau bukan berkas Excel ({type(err).__name__})."
+                f"rusak atau bukan berkas Excel ({describe(err)})."
             ) from err
         self._sheets: dict[str, list[list[object]]] = {}
         self._calamine_sheets: dict[str, object] = {}
@@ -66,7 +66,7 @@ class CalamineView:
         except READER_ERRORS as err:
             raise WorkbookError(
                 f"Tabel '{table}' di '{self.path.name}' rusak dan tidak dapat dibaca "
-                f"({type(err).__name__}). Minta pengirim mengirim ulang."
+                f"({describe(err)}). Minta pengirim mengirim ulang."
             ) from err
         (first_row, first_col), (last_row, last_col) = found.start, found.end
         return Ref(
@@ -109,7 +109,7 @@ class CalamineView:
             except READER_ERRORS as err:
                 raise WorkbookError(
                     f"Lembar '{sheet}' di '{self.path.name}' rusak dan tidak dapat "
-                    f"dibaca ({type(err).__name__}). Minta pengirim mengirim ulang."
+                    f"dibaca ({describe(err)}). Minta pengirim mengirim ulang."
                 ) from err
         return self._sheets[sheet]
 
@@ -131,7 +131,7 @@ def workbook_part(path: Path, package: zipfile.ZipFile) -> Element:
     ) as err:
         raise WorkbookError(
             f"Berkas '{path.name}' rusak atau terpotong: bukan buku kerja Excel yang "
-            f"utuh ({type(err).__name__})."
+            f"utuh ({describe(err)})."
         ) from err
     except DefusedXmlException as err:
         raise WorkbookError(f"Berkas '{path.name}' {UNSAFE_XML}") from err

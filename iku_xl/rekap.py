@@ -25,6 +25,7 @@ from iku_xl.contract import (
     column_letter,
     name_of,
 )
+from iku_xl.intake import FileReport
 from iku_xl.outputs import summary_row
 
 SOURCES_SHEET = "Sumber"
@@ -245,7 +246,7 @@ def _sources(result: Consolidation) -> pd.DataFrame:
             ", ".join(f.dates),
             f.macros.label() if f.macros is not None else None,
             f.macros.fingerprint if f.macros is not None else None,
-            "Dipakai" if f.usable else "Tidak dapat dipakai",
+            _standing(f),
             f.reason,
         ]
         for f in result.files
@@ -267,6 +268,12 @@ def _sources(result: Consolidation) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _standing(report: FileReport) -> str:
+    if report.usable:
+        return "Dipakai"
+    return "Diabaikan" if report.ignored else "Tidak dapat dipakai"
+
+
 def _problems(result: Consolidation) -> pd.DataFrame:
     rows = [
         [f.file, f.severity.value, f.sheet or None, f.cell, _plain(f.value), f.message]
@@ -282,7 +289,7 @@ def _problems(result: Consolidation) -> pd.DataFrame:
             f"Berkas tidak dapat dipakai: {f.reason}",
         ]
         for f in result.files
-        if not f.usable
+        if not f.usable and not f.ignored
     ]
     return pd.DataFrame(
         rows, columns=[SOURCE_COLUMN, "Jenis", "Lembar", "Sel", "Nilai", "Pesan"]

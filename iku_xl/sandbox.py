@@ -8,6 +8,7 @@ limit; a worker that dies or overruns is replaced, and its item reported as a Fa
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import multiprocessing
 import os
@@ -143,6 +144,9 @@ def _receive(connection: Connection) -> tuple[Any] | None:
 
 def _serve(connection: Connection, function: Callable[[Any], Any], memory: int) -> None:
     _limit_memory(memory)
+    # A native reader that aborts writes its last words to the terminal (Rust prints
+    # "memory allocation of ... failed"): staff are told by the caller instead.
+    _silence_stderr()
     # What a reader leaves half-closed on a damaged file must not print a traceback.
     sys.unraisablehook = lambda unraisable: log.debug(
         "ignored: %r", unraisable.exc_value
@@ -159,9 +163,19 @@ def _serve(connection: Connection, function: Callable[[Any], Any], memory: int) 
         connection.send((result,))
 
 
+def _silence_stderr() -> None:
+    faulthandler.disable()  # a forked worker inherits its caller's (pytest's, say)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        log.debug("stderr of a worker stays open")
+
+
 def _limit_memory(extra: int) -> None:
-    # Linux and macOS only; elsewhere a worker has no ceiling but still cannot take the
-    # caller down with it.
+    # Linux only (the size is read from /proc); elsewhere a worker has no ceiling but
+    # still cannot take the caller down with it.
     try:
         import resource
     except ImportError:

@@ -34,6 +34,7 @@ from iku_xl.contract import (
     TABLE_COLUMNS,
     TEMPLATE_VERSION,
     Field,
+    WorkbookKind,
     manifest_rows,
     name_of,
     table_of,
@@ -563,8 +564,10 @@ def write_config_sheet(sheet) -> None:
     sheet.hide()
 
 
-def write_manifest_sheet(workbook, sheet, catalogue: Catalogue) -> None:
-    rows = manifest_rows(catalogue, MAX_CELL_TEXT)
+def write_manifest_sheet(
+    workbook, sheet, catalogue: Catalogue, kind: WorkbookKind = WorkbookKind.TEMPLATE
+) -> None:
+    rows = manifest_rows(catalogue, MAX_CELL_TEXT, kind)
     rows.insert(1, ("xlwings_version", metadata.version("xlwings")))
     for row, (key, value) in enumerate(rows):
         sheet.write_string(row, 0, key)

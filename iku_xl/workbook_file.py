@@ -17,7 +17,7 @@ from openpyxl.workbook.workbook import Workbook
 from iku_xl.atomic import write_atomically
 from iku_xl.contract import Ref
 from iku_xl.engine import CellIssue
-from iku_xl.errors import OutputError, WorkbookError
+from iku_xl.errors import OutputError, WorkbookError, describe
 from iku_xl.filetype import encrypt, load
 from iku_xl.hitung import Outcome, run
 from iku_xl.outputs import Fill, Write
@@ -161,7 +161,7 @@ class FileWorkbook:
             raise WorkbookError(
                 f"Berkas '{self.path.name}' tidak dapat dibuka sebagai buku kerja "
                 "Excel: "
-                f"rusak atau bukan berkas Excel ({type(err).__name__})."
+                f"rusak atau bukan berkas Excel ({describe(err)})."
             ) from err
 
     def _cached_book(self) -> Workbook:

@@ -220,3 +220,27 @@ def test_calamine_and_openpyxl_read_the_outputs_back(template_copy, catalogue):
     cell = openpyxl.load_workbook(template_copy, data_only=True)[sheet][ref.cell()]
     assert cell.value == pytest.approx(373 / 460)
     assert cell.number_format == "0.00%"
+
+
+def test_a_replaced_workbook_keeps_its_permissions(template_copy):
+    fill(template_copy, {1: valid_inputs(1, IKU1_ROWS)})
+    template_copy.chmod(0o664)
+    hitung_file(template_copy)
+    assert template_copy.stat().st_mode & 0o777 == 0o664
+
+
+def test_a_new_output_gets_the_usual_permissions(template_copy, tmp_path):
+    umask = os.umask(0o022)
+    try:
+        hitung_file(template_copy, tmp_path / "baru.xlsm")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "baru.xlsm").stat().st_mode & 0o777 == 0o644
+
+
+def test_konsolidasi_workbook_is_refused_by_hitung(tmp_path, catalogue):
+    from iku_xl.konsolidasi_template import build_consolidation_workbook
+
+    path = build_consolidation_workbook(catalogue, tmp_path / "k.xlsm")
+    with pytest.raises(WorkbookError, match="buku kerja Konsolidasi"):
+        hitung_file(path)

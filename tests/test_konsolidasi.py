@@ -346,3 +346,83 @@ def test_workbooks_not_ours_or_of_another_version_are_listed(
     assert "versi '0'" in sources["versi_lama.xlsm"]["Alasan"]
     assert sources["benar.xlsm"]["Status"] == "Dipakai"
     assert code == 1
+
+
+def test_lock_files_and_the_konsolidasi_workbook_are_ignored(
+    tmp_path, built_template, capsys
+):
+    from iku_xl.catalogue import load_catalogue as catalogue_of
+    from iku_xl.konsolidasi_template import build_consolidation_workbook
+
+    folder = tmp_path / "lengkap"
+    folder.mkdir()
+    for number in ROWS:
+        workbook(built_template, folder / f"iku{number}.xlsm", number)
+    (folder / "~$iku1.xlsm").write_bytes(b"\x05Siti" + b"\x00" * 60)
+    build_consolidation_workbook(catalogue_of(), folder / "konsolidasi.xlsm")
+    code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
+    )
+    sources = {r["Berkas"]: r["Status"] for r in json.loads(out)["sumber"]}
+    assert sources["~$iku1.xlsm"] == "Diabaikan"
+    assert sources["konsolidasi.xlsm"] == "Diabaikan"
+    assert code == 0
+
+
+def test_blank_rows_do_not_make_equal_numbers_a_conflict(
+    tmp_path, built_template, capsys
+):
+    folder = tmp_path / "sama"
+    folder.mkdir()
+    first = workbook(built_template, folder / "a.xlsm", 1)
+    book = openpyxl.load_workbook(first, keep_vba=True)
+    sheet = book["IKU 1 Rehabilitasi Sosial"]
+    table = sheet.tables["Tabel_IKU1"]
+    table.ref = "A16:D21"  # the table grew by a row nobody filled in
+    book.save(folder / "b.xlsm")
+    _code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
+    )
+    row = json.loads(out)["rekap_iku"][0]
+    assert row["Status"] == "Valid" and row["Pembilang"] == 373
+
+
+def test_take_latest_reads_dates_typed_as_text(tmp_path, built_template, capsys):
+    folder = tmp_path / "tanggal"
+    folder.mkdir()
+    workbook(built_template, folder / "lama.xlsm", 4, date="10/01/2021")
+    workbook(
+        built_template,
+        folder / "baru.xlsm",
+        4,
+        date="09/02/2021",
+        rows=[(160, 250), (80, 150), (20, 40), (12, 15)],
+    )
+    _code, out, _ = run(
+        capsys,
+        "konsolidasi",
+        folder,
+        "-o",
+        tmp_path / "r.xlsx",
+        "--json",
+        "--ambil-terbaru",
+    )
+    rows = {r["IKU"]: r for r in json.loads(out)["rekap_iku"]}
+    assert rows[4]["Berkas"] == "baru.xlsm"
+
+
+def test_period_option_ignores_case_and_spacing(tmp_path, built_template, capsys):
+    folder = tmp_path / "periode"
+    folder.mkdir()
+    workbook(built_template, folder / "a.xlsm", 1, period="TW II")
+    _code, out, _ = run(
+        capsys,
+        "konsolidasi",
+        folder,
+        "-o",
+        tmp_path / "r.xlsx",
+        "--json",
+        "--periode",
+        "tw  ii",
+    )
+    assert json.loads(out)["periode"] == "TW II"
