@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from iku_xl.errors import OutputError
+from iku_xl.errors import OutputError, describe_os_error
 
 
 def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
@@ -18,20 +18,26 @@ def write_atomically(target: Path, write: Callable[[Path], None]) -> Path:
     Raises:
         OutputError: the folder or the target cannot be written.
     """
+    # A link is followed, so the file it points at is replaced, not the link.
+    target = target.resolve() if target.is_symlink() else target
     folder = target.parent if str(target.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(
             prefix=".iku-xl-", suffix=target.suffix, dir=folder
         )
     except OSError as err:
-        raise OutputError(f"Tidak dapat menulis ke folder '{folder}': {err}") from err
+        raise OutputError(
+            f"Tidak dapat menulis ke folder '{folder}': {describe_os_error(err)}."
+        ) from err
     os.close(handle)
     try:
         write(Path(temporary))
         os.chmod(temporary, _mode_for(target))
         os.replace(temporary, target)
     except OSError as err:
-        raise OutputError(f"Tidak dapat menulis '{target}': {err}") from err
+        raise OutputError(
+            f"Tidak dapat menulis '{target}': {describe_os_error(err)}."
+        ) from err
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

@@ -18,12 +18,13 @@ from rich.table import Table
 from iku_xl.catalogue import load_catalogue
 from iku_xl.consolidation import Consolidation
 from iku_xl.engine import Status
-from iku_xl.errors import IkuXlError
+from iku_xl.errors import IkuXlError, OutputError
 from iku_xl.findings import Severity
 from iku_xl.formatting import format_count, format_percent
 from iku_xl.hitung import EXIT_UNUSABLE, Outcome
 from iku_xl.konsolidasi import Options, consolidation_json, run_consolidation
 from iku_xl.konsolidasi_template import build_consolidation_workbook
+from iku_xl.rekap import components
 from iku_xl.sample import fill_sample
 from iku_xl.template import build_template
 from iku_xl.workbook_file import hitung_file
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 TEMPLATE_FILE = "workbook_template.xlsm"
 CONSOLIDATION_FILE = "konsolidasi_template.xlsm"
+EXIT_INTERRUPTED = 130
 DEMO_FILE = "contoh_iku_terisi.xlsm"
 STATUS_STYLE = {
     Status.VALID: "green",
@@ -72,6 +74,7 @@ def hitung(berkas: Path, output: Path | None, password: str | None) -> None:
     for warning in outcome.warnings:
         console.print(f"[yellow]Peringatan:[/] {warning}", soft_wrap=True)
     show(outcome)
+    console.print(outcome.summary().splitlines()[-1])
     console.print(f"Hasil ditulis ke {output or berkas}.")
     sys.exit(outcome.exit_code)
 
@@ -97,14 +100,19 @@ def hitung(berkas: Path, output: Path | None, password: str | None) -> None:
     is_flag=True,
     help="Buat buku kerja Konsolidasi untuk Subbagian Perencanaan.",
 )
-def template(katalog: Path | None, output: Path | None, consolidation: bool) -> None:
+@click.option(
+    "--timpa", "overwrite", is_flag=True, help="Timpa berkas keluaran yang sudah ada."
+)
+def template(
+    katalog: Path | None, output: Path | None, consolidation: bool, overwrite: bool
+) -> None:
+    target = output or Path(CONSOLIDATION_FILE if consolidation else TEMPLATE_FILE)
+    _check_template_target(target, overwrite)
     catalogue = load_catalogue(katalog)
     if consolidation:
-        path = build_consolidation_workbook(
-            catalogue, output or Path(CONSOLIDATION_FILE)
-        )
+        path = build_consolidation_workbook(catalogue, target)
     else:
-        path = build_template(catalogue, output or Path(TEMPLATE_FILE))
+        path = build_template(catalogue, target)
     console.print(f"Template ditulis ke {path}.")
 
 
@@ -193,7 +201,10 @@ def konsolidasi(
     # Refreshed by hand, not by rich's own thread: with a single thread running, the
     # readers' worker processes can be forked at once (see iku_xl.sandbox).
     with Progress(
-        console=errors, transient=True, disable=as_json, auto_refresh=False
+        console=errors,
+        transient=True,
+        disable=as_json or not errors.is_terminal,
+        auto_refresh=False,
     ) as progress:
         task = progress.add_task("Membaca berkas", total=None)
 
@@ -205,11 +216,42 @@ def konsolidasi(
             list(lokasi), output, load_catalogue(katalog), options, on_file=advance
         )
     if as_json:
-        console.print_json(data=consolidation_json(result), ensure_ascii=False)
+        console.print_json(
+            data=consolidation_json(result), ensure_ascii=False, default=_json_value
+        )
     else:
         show_consolidation(result)
         console.print(f"Rekap ditulis ke {output}.")
     sys.exit(result.exit_code)
+
+
+def _json_value(value: object) -> object:
+    # What JSON has no type for (dates typed into count cells, say) goes as text.
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _date_text(submission) -> str:
+    if submission.filled_date is not None:
+        return f"{submission.filled_date:%d/%m/%Y}"
+    return submission.filled_on or "-"
+
+
+def _check_template_target(target: Path, overwrite: bool) -> None:
+    if target.suffix.lower() != ".xlsm":
+        raise OutputError(
+            f"Template '{target}' harus berakhiran .xlsm: berisi makro, dan Excel "
+            "menolak membuka buku kerja bermakro yang berakhiran lain."
+        )
+    if target.is_dir() or not target.parent.is_dir():
+        raise OutputError(
+            f"Tidak dapat menulis template ke '{target}': folder tujuannya tidak ada "
+            "atau itu sebuah folder."
+        )
+    if target.exists() and not overwrite:
+        raise OutputError(
+            f"'{target}' sudah ada dan tidak ditimpa (mungkin berisi isian). Pilih "
+            "nama lain, atau tambahkan --timpa."
+        )
 
 
 def show(outcome: Outcome) -> None:
@@ -293,19 +335,25 @@ def show_consolidation(result: Consolidation) -> None:
                 "Berkas",
                 "Pengisi",
                 "Tanggal",
+                "Komponen",
                 "Pembilang",
                 "Penyebut",
                 "Realisasi",
+                "Target",
+                "Status",
             ):
                 conflict.add_column(header)
             for s in entry.candidates:
                 conflict.add_row(
                     s.file,
                     s.filler or "-",
-                    s.filled_on or "-",
+                    _date_text(s),
+                    components(s),
                     format_count(s.result.numerator),
                     format_count(s.result.denominator),
                     format_percent(s.result.realisation),
+                    format_percent(s.result.target),
+                    s.result.status.value,
                 )
             console.print(conflict)
     used = sum(f.usable for f in result.files)
@@ -320,7 +368,8 @@ def show_consolidation(result: Consolidation) -> None:
         colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(
             finding.severity, "cyan"
         )
-        console.print(f"[{colour}]{finding.line()}[/]", soft_wrap=True)
+        source = f"{finding.file}: " if finding.file else ""
+        console.print(f"[{colour}]{source}{finding.line()}[/]", soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -328,36 +377,57 @@ def main(argv: list[str] | None = None) -> int:
     # A library object that fails while being discarded (a zip left open by a reader
     # that met a damaged file) would print a traceback; it goes to the log instead.
     sys.unraisablehook = _log_unraisable
+    args = sys.argv[1:] if argv is None else argv
+    if not args:
+        console.print(cli.get_help(click.Context(cli, info_name="iku-xl")))
+        return 0
     try:
-        cli.main(args=argv, prog_name="iku-xl", standalone_mode=False)
+        cli.main(args=args, prog_name="iku-xl", standalone_mode=False)
     except SystemExit as done:
         return int(done.code or 0)
     except IkuXlError as err:
-        errors.print(f"[red]Galat:[/] {err}", soft_wrap=True)
-        return EXIT_UNUSABLE
-    except click.exceptions.Abort:
-        errors.print("Dibatalkan.")
-        return EXIT_UNUSABLE
+        return _failed(args, f"Galat: {err}")
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        return _failed(args, "Dibatalkan.", EXIT_INTERRUPTED)
     except click.ClickException as err:
-        errors.print(
-            f"[red]Perintah tidak sah:[/] {_indonesian(err)}\n"
+        return _failed(
+            args,
+            f"Perintah tidak sah: {_indonesian(err)}\n"
             "Lihat 'iku-xl --help' untuk cara pakai.",
-            soft_wrap=True,
         )
-        return EXIT_UNUSABLE
     except Exception as err:
         log.debug("unexpected failure", exc_info=True)
-        errors.print(
-            f"[red]Galat tak terduga:[/] {type(err).__name__}: {err}. "
-            "Jalankan lagi dengan -v untuk rincian.",
-            soft_wrap=True,
+        return _failed(
+            args,
+            f"Galat tak terduga: {type(err).__name__}: {err}. "
+            "Jalankan lagi sebagai 'iku-xl -v PERINTAH ...' untuk "
+            "rincian.",
         )
-        return EXIT_UNUSABLE
     return 0
+
+
+def _failed(args: list[str], message: str, code: int = EXIT_UNUSABLE) -> int:
+    # With --json a machine reads stdout: the failure is said there too.
+    if "--json" in args:
+        console.print_json(
+            data={"galat": message, "kode_keluar": code}, ensure_ascii=False
+        )
+    errors.print(message, soft_wrap=True, markup=False)
+    return code
 
 
 def _log_unraisable(unraisable) -> None:
     log.debug("ignored in %r: %r", unraisable.object, unraisable.exc_value)
+
+
+_CLICK_MESSAGES = (  # click's English, as far as staff meet it
+    ("Got unexpected extra argument", "argumen berlebih"),
+    ("Got unexpected extra arguments", "argumen berlebih"),
+    ("No such command", "perintah tidak dikenal"),
+    ("requires an argument", "memerlukan nilai"),
+    ("is not a valid integer", "bukan bilangan bulat"),
+    ("does not exist", "tidak ada"),
+)
 
 
 def _indonesian(err: click.ClickException) -> str:
@@ -370,12 +440,8 @@ def _indonesian(err: click.ClickException) -> str:
         else:
             name = param.name.upper() if param is not None else "?"
         return f"'{name}' belum diberikan."
-    if isinstance(err, click.BadParameter):
-        return f"nilai tidak sah: {err.message}"
-    if isinstance(err, click.UsageError):
-        return f"{err.message}"
-    return err.format_message()
-
-
-def entry() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+    text = err.format_message()
+    for english, indonesian in _CLICK_MESSAGES:
+        if english in text:
+            return f"{indonesian}: {text}"
+    return text

@@ -42,11 +42,12 @@ class Consolidation:
 
     @property
     def exit_code(self) -> int:
-        """0 when every IKU came in once (or in identical copies) and valid, and every
-        file was usable; 1 otherwise."""
+        """0 when every IKU came in once (or in identical copies) and valid, every file
+        was usable (or not a submission at all) and no finding is an error; else 1."""
         complete = all(e.status is Status.VALID for e in self.entries)
         usable = all(f.usable or f.ignored for f in self.files)
-        return EXIT_COMPLETE if complete and usable else EXIT_PROBLEMS
+        clean = not any(f.severity is Severity.ERROR for f in self.findings)
+        return EXIT_COMPLETE if complete and usable and clean else EXIT_PROBLEMS
 
 
 def consolidate(
@@ -223,6 +224,18 @@ def _entry_findings(entry: Entry) -> list[Finding]:
                 f"IKU {number}: {entry.reason}",
             )
         )
+    if entry.chosen is not None and len(entry.candidates) > 1:
+        found.append(
+            Finding(
+                "",
+                None,
+                None,
+                Rule.CONFLICT,
+                Severity.WARNING,
+                f"IKU {number}: {entry.reason}",
+                file=entry.chosen.file,
+            )
+        )
     for duplicate in entry.duplicates:
         original = next(
             s for s in entry.candidates if s.fingerprint == duplicate.fingerprint
@@ -232,7 +245,8 @@ def _entry_findings(entry: Entry) -> list[Finding]:
                 duplicate,
                 Rule.DUPLICATE,
                 Severity.NOTE,
-                f"sama persis dengan kiriman '{original.file}'; dihitung sekali.",
+                f"angkanya sama persis dengan kiriman '{original.file}'; dihitung "
+                "sekali.",
             )
         )
     return found

@@ -48,6 +48,9 @@ MANIFEST_NAME = "IKU_Manifest"
 SUMMARY_TABLE_NAME = "Rekap_Tabel"
 SUMMARY_MESSAGES_NAME = "Rekap_Pesan"
 SUMMARY_STAMP_NAME = "Rekap_Waktu"
+# Marks a consolidated Rekap workbook, so that a later run neither reads it as a
+# submission nor writes a Rekap over anything else.
+REKAP_MARKER_NAME = "IKU_Rekap"
 
 # The Konsolidasi workbook: the planners' button that consolidates a folder.
 CONSOLIDATION_SHEET = "Konsolidasi"

@@ -23,8 +23,19 @@ from fractions import Fraction
 from iku_xl.catalogue import MAX_YEAR, MIN_YEAR, Catalogue, Indicator
 from iku_xl.findings import Finding, Rule, Severity
 from iku_xl.formatting import format_count
-from iku_xl.numbers import Problem, Reading, is_blank, read_count, read_number
+from iku_xl.numbers import (
+    MAX_COUNT,
+    Problem,
+    Reading,
+    is_blank,
+    read_count,
+    read_number,
+)
 
+MAX_QUOTED = 40  # characters of a cell's value repeated in a message
+PERCENT_PLACES = 2  # how Realisasi, Target and Capaian are shown (0.00%)
+# A coverage target below 1% is a typing slip far more often than a plan.
+MIN_PLAUSIBLE_TARGET = Decimal("0.01")
 PERIODS = ("TW I", "TW II", "TW III", "TW IV", "Tahunan")
 
 _COUNT_PROBLEMS = {
@@ -38,7 +49,12 @@ _COUNT_PROBLEMS = {
     Problem.PERCENT: (Rule.NOT_A_NUMBER, "persentase, padahal yang diminta jumlah"),
     Problem.NOT_WHOLE: (Rule.NOT_WHOLE, "bukan bilangan bulat"),
     Problem.NEGATIVE: (Rule.NEGATIVE, "bernilai negatif"),
-    Problem.TOO_LARGE: (Rule.TOO_LARGE, "terlalu besar untuk sebuah jumlah"),
+    Problem.TOO_LARGE: (
+        Rule.TOO_LARGE,
+        f"terlalu besar untuk sebuah jumlah (paling banyak {MAX_COUNT:_})".replace(
+            "_", "."
+        ),
+    ),
 }
 _COUNT_ALLOWED = (
     "Yang diizinkan: bilangan bulat 0 atau lebih, misalnya 1234 atau 1.234."
@@ -177,6 +193,7 @@ def evaluate(
         )
 
     check.structure(inputs)
+    check.row_count(inputs)
     year = check.year(inputs.year, catalogue.year)
     period = check.period(inputs.period)
     target = check.target(inputs.target)
@@ -195,7 +212,9 @@ def evaluate(
         realisation = float(value)
         if target is not None:
             achievement = float(value / target)
-            predicate = catalogue.scale.predicate(achievement * 100)
+            # Classified as shown: 90,996% is displayed 91,00%, and is Sangat Tinggi.
+            shown = round(achievement * 100, PERCENT_PLACES)
+            predicate = catalogue.scale.predicate(shown)
 
     status, reason = _status(check.findings, denominator)
     return IndicatorResult(
@@ -242,6 +261,21 @@ class _Checker:
         self.sheet = sheet
         self.issues = issues
         self.findings: list[Finding] = []
+
+    def row_count(self, inputs: IndicatorInput) -> None:
+        """A table with fewer rows than the catalogue's components lost a row."""
+        expected = len(inputs.indicator.components)
+        if len(inputs.rows) < expected:
+            first = inputs.rows[0].component if inputs.rows else CellValue("A1")
+            self.add(
+                first,
+                Rule.ROWS_MISSING,
+                Severity.ERROR,
+                f"Tabel di lembar '{self.sheet}' hanya punya {len(inputs.rows)} baris "
+                f"komponen, padahal IKU {inputs.indicator.number} punya {expected} "
+                "komponen: ada baris yang terhapus. Salin isian ke template baru dari "
+                "Subbagian Perencanaan.",
+            )
 
     def structure(self, inputs: IndicatorInput) -> None:
         """What the table's shape hides: merged and hidden cells, data below it."""
@@ -394,7 +428,7 @@ class _Checker:
             return None
         if not 0 < reading.number <= 1:
             hint = ""
-            if 1 < reading.number <= 100:
+            if 2 < reading.number <= 100:
                 hint = (
                     f" Apakah maksudnya {_plain(reading.number)}%?"
                     " Ketik dengan tanda %."
@@ -409,6 +443,16 @@ class _Checker:
             )
             return None
         self.converted(cell, reading, "Target")
+        if reading.number < MIN_PLAUSIBLE_TARGET:
+            self.add(
+                cell,
+                Rule.TARGET_IMPLAUSIBLE,
+                Severity.WARNING,
+                f"{where} berisi {_quote(cell.value)} (= "
+                f"{_plain(reading.number * 100)}%), sangat kecil untuk target IKU, "
+                "sehingga capaian menjadi sangat besar. Periksa target; misalnya 85% "
+                "diketik 85% atau 0,85.",
+            )
         return Fraction(reading.number)
 
     def filler(self, cell: CellValue) -> None:
@@ -527,6 +571,8 @@ def _quote(value: object) -> str:
         text = _plain(value)
     else:
         text = str(value)
+    if len(text) > MAX_QUOTED:
+        text = text[: MAX_QUOTED - 1] + "…"
     return f'"{text}"'
 
 

@@ -5,6 +5,7 @@ What raises is what stops a whole run: a catalogue that cannot be used, a workbo
 is not ours or cannot be opened, an output that cannot be written.
 """
 
+import errno
 import zipfile
 import zlib
 
@@ -31,6 +32,20 @@ class SelectionError(IkuXlError):
 
 class ContractError(WorkbookError):
     """A defined name or table of the workbook contract is missing or points nowhere."""
+
+
+def describe_os_error(err: OSError) -> str:
+    """What went wrong with a file, in Indonesian, for a message to staff."""
+    return {
+        errno.ENOENT: "folder atau berkas tidak ada",
+        errno.EACCES: "tidak ada izin (atau berkas sedang dibuka program lain)",
+        errno.EPERM: "tidak ada izin (atau berkas sedang dibuka program lain)",
+        errno.EISDIR: "itu sebuah folder",
+        errno.ENOTDIR: "bagian dari lokasinya bukan folder",
+        errno.ENOSPC: "disk penuh",
+        errno.EEXIST: "sudah ada",
+        errno.EROFS: "disk hanya-baca",
+    }.get(err.errno, err.strerror or type(err).__name__)
 
 
 def describe(err: BaseException) -> str:

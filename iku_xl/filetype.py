@@ -235,9 +235,9 @@ def _zip(source: io.BytesIO, path: Path) -> Sniff:
             f"Ekstensi '{path.suffix}' tidak sesuai isinya (buku kerja Excel "
             "Open XML); tetap dibaca."
         )
-    elif not has_macros and suffix not in MACRO_SUFFIXES:
+    elif not has_macros:
         warnings.append(
-            "Disimpan tanpa makro (.xlsx): data tetap dibaca, tetapi tombol "
+            "Disimpan tanpa makro: data tetap dibaca, tetapi tombol "
             "Hitung IKU tidak berfungsi di berkas ini."
         )
     return Sniff(

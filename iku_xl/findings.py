@@ -34,6 +34,8 @@ class Rule(Enum):
     TARGET_MISSING = "target_missing"
     TARGET_INVALID = "target_invalid"
     TARGET_OUT_OF_RANGE = "target_out_of_range"
+    TARGET_IMPLAUSIBLE = "target_implausible"
+    ROWS_MISSING = "rows_missing"
     FILLER_MISSING = "filler_missing"
     TEXT_CONVERTED = "text_converted"
     MERGED_CELLS = "merged_cells"
@@ -76,6 +78,6 @@ class Finding:
 
     def line(self) -> str:
         """The finding as one line for staff: severity, place, message."""
-        place = f"{self.sheet}!{self.cell}" if self.cell else self.sheet or self.file
+        place = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
         where = f" [{place}]" if place else ""
         return f"{self.severity.value}{where}: {self.message}"

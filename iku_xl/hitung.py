@@ -55,7 +55,11 @@ class Outcome:
             if result.errors:
                 line += f", {len(result.errors)} kesalahan"
             lines.append(line)
-        if self.exit_code == EXIT_VALID:
+        if all(r.status is Status.NOT_FILLED for r in self.results):
+            lines.append(
+                "Belum ada IKU yang diisi: isi tabel komponen lalu hitung lagi."
+            )
+        elif self.exit_code == EXIT_VALID:
             lines.append("Semua IKU yang diisi valid.")
         else:
             lines.append(

@@ -14,13 +14,16 @@ import hashlib
 import logging
 import math
 import shutil
+import stat
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from iku_xl.catalogue import Catalogue, Indicator
 from iku_xl.contract import (
+    MANIFEST_NAME,
+    REKAP_MARKER_NAME,
     Field,
     WorkbookKind,
     WorkbookView,
@@ -35,7 +38,7 @@ from iku_xl.engine import (
     Status,
     evaluate,
 )
-from iku_xl.errors import IkuXlError, OutputError
+from iku_xl.errors import IkuXlError, OutputError, describe_os_error
 from iku_xl.filetype import LOCK_FILE_REASON, is_lock_file, load
 from iku_xl.findings import Finding, Rule, Severity
 from iku_xl.macros import MacroReport, inspect_macros
@@ -50,6 +53,7 @@ log = logging.getLogger(__name__)
 SECOND_LOOK = frozenset({Rule.CELL_EMPTY, Rule.ROW_NOT_FILLED})
 DEFAULT_TIMEOUT = 120.0  # seconds one file may take to read
 WORKER_MODULES = ("iku_xl.intake",)
+NOT_A_FILE = "Bukan berkas biasa (pipa, perangkat, atau tautan rusak); diabaikan."
 DATE_LAYOUTS = (
     "%Y-%m-%d",
     "%d/%m/%Y",
@@ -114,15 +118,47 @@ class FileReport:
 
 
 def find_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Every file named, and every file under every folder named, sorted, each once."""
+    """Every file named, and every entry but folders under every folder named (pipes
+    and devices too, to be reported), sorted, each once."""
     found: dict[Path, None] = {}
     for path in map(Path, paths):
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            for child in sorted(p for p in path.rglob("*") if not p.is_dir()):
                 found.setdefault(child, None)
         else:
             found.setdefault(path, None)
     return list(found)
+
+
+def display_names(roots: Iterable[str | Path], files: list[Path]) -> dict[Path, str]:
+    """How each file is named to staff: its path below the folder it was found in (two
+    submissions may share a name in different subfolders), or its own name."""
+    folders = [Path(root) for root in roots if Path(root).is_dir()]
+    names = {}
+    for path in files:
+        folder = next((f for f in folders if path.is_relative_to(f)), None)
+        names[path] = path.relative_to(folder).as_posix() if folder else path.name
+    return names
+
+
+def renamed(report: FileReport, name: str) -> FileReport:
+    """The same report, its file (and everything that names it) called ``name``."""
+    if name == report.name:
+        return report
+
+    def rename(finding: Finding) -> Finding:
+        return replace(finding, file=name) if finding.file == report.name else finding
+
+    submissions = tuple(
+        replace(s, file=name, findings=tuple(map(rename, s.findings)))
+        for s in report.submissions
+    )
+    return replace(
+        report,
+        name=name,
+        submissions=submissions,
+        findings=tuple(map(rename, report.findings)),
+    )
 
 
 def inspect_all(
@@ -181,9 +217,14 @@ def inspect(
     proof against sheets whose used range is absurdly large.
     """
     try:
-        size, digest = path.stat().st_size, _sha256(path)
+        details = path.stat()
+        if not stat.S_ISREG(details.st_mode):
+            return FileReport(
+                str(path), path.name, 0, "", False, NOT_A_FILE, ignored=True
+            )
+        size, digest = details.st_size, _sha256(path)
     except OSError as err:
-        reason = f"Berkas tidak dapat dibaca: {err.strerror or err}."
+        reason = f"Berkas tidak dapat dibaca: {describe_os_error(err)}."
         return FileReport(str(path), path.name, 0, "", False, reason)
     identity = dict(path=str(path), name=path.name, size=size, sha256=digest)
     if is_lock_file(path):
@@ -211,14 +252,12 @@ def quarantine(reports: list[FileReport], folder: Path) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for report in suspicious:
-            target = folder / report.name
+            original = Path(report.path)
+            target = folder / original.name
             counter = 1
             while target.exists():
                 counter += 1
-                target = (
-                    folder
-                    / f"{Path(report.name).stem} ({counter}){Path(report.name).suffix}"
-                )
+                target = folder / f"{original.stem} ({counter}){original.suffix}"
             shutil.copy2(report.path, target)
             copies.append(target)
     except OSError as err:
@@ -238,6 +277,14 @@ def _read(
     data, sniffed = load(path, password)
     package = sniffed.package
     workbook = workbook_part(path, package)
+    names = defined_names(workbook)
+    if REKAP_MARKER_NAME in names and MANIFEST_NAME not in names:
+        return FileReport(
+            **identity,
+            usable=False,
+            ignored=True,
+            reason="Rekap iku-xl (hasil konsolidasi sebelumnya); diabaikan.",
+        )
     macros = inspect_macros(package, workbook)
     notes = [_file_finding(path, Rule.FILE_WARNING, text) for text in sniffed.warnings]
     if macros.suspicious:
@@ -255,7 +302,7 @@ def _read(
     if careful:
         view = _openpyxl_view(path, password)
     else:
-        view = CalamineView(path, data, defined_names(workbook))
+        view = CalamineView(path, data, names)
     manifest = read_manifest(view, catalogue)
     if manifest.kind is WorkbookKind.CONSOLIDATION:
         return FileReport(

@@ -3,7 +3,6 @@ find the files, inspect them, merge, write the Rekap."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,12 +29,15 @@ from iku_xl.formatting import format_percent
 from iku_xl.intake import (
     DEFAULT_TIMEOUT,
     FileReport,
+    display_names,
     find_files,
     inspect_all,
     quarantine,
+    renamed,
 )
 from iku_xl.numbers import is_blank, read_count
 from iku_xl.outputs import Write
+from iku_xl.reader import is_rekap
 from iku_xl.rekap import tables, write_rekap
 
 REKAP_SUFFIX = ".xlsx"
@@ -85,9 +87,19 @@ def run_consolidation(
     options = replace(options, period=check_period(options.period))
     if output.suffix.lower() != REKAP_SUFFIX:
         raise OutputError(f"Berkas Rekap '{output}' harus berakhiran {REKAP_SUFFIX}.")
+    if options.year is not None and options.year != catalogue.year:
+        raise SelectionError(
+            f"Tahun {options.year} tidak dapat dikonsolidasi dengan katalog tahun "
+            f"{catalogue.year}; pilih --katalog untuk tahun {options.year}."
+        )
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise SelectionError(f"Tidak ditemukan: {', '.join(missing)}.")
+    if output.exists() and not (output.is_file() and is_rekap(output)):
+        raise OutputError(
+            f"'{output}' sudah ada dan bukan Rekap iku-xl (mungkin kiriman Bidang atau "
+            "sebuah folder): tidak ditimpa. Pilih nama lain untuk Rekap."
+        )
     files = [f for f in find_files(paths) if f.resolve() != output.resolve()]
     if not files:
         raise SelectionError("Tidak ada berkas di lokasi yang diberikan.")
@@ -96,7 +108,13 @@ def run_consolidation(
         if on_file is not None:
             on_file(len(files), report)
 
-    reports = inspect_all(files, catalogue, progress, options.password, options.timeout)
+    names = display_names(paths, files)
+    reports = [
+        renamed(report, names[Path(report.path)])
+        for report in inspect_all(
+            files, catalogue, progress, options.password, options.timeout
+        )
+    ]
     result = consolidate(
         reports, catalogue, options.year, options.period, options.take_latest
     )
@@ -110,9 +128,7 @@ def consolidation_json(result: Consolidation) -> dict:
     """The consolidation for machines: the Rekap's tables as lists of records."""
     frames = tables(result)
     records = {
-        name.lower().replace(" ", "_"): json.loads(
-            frame.to_json(orient="records", double_precision=15, force_ascii=False)
-        )
+        name.lower().replace(" ", "_"): frame.to_dict(orient="records")
         for name, frame in frames.items()
     }
     return {

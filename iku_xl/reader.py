@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException, ElementTree
 from python_calamine import CalamineError, CalamineWorkbook
 
-from iku_xl.contract import Ref, cut
+from iku_xl.contract import REKAP_MARKER_NAME, Ref, cut
 from iku_xl.engine import CellIssue
 from iku_xl.errors import WorkbookError, describe
 from iku_xl.filetype import UNSAFE_XML
@@ -154,3 +154,12 @@ def defined_names(workbook: Element) -> dict[str, tuple[str, str]]:
 def _value(value: object) -> object:
     # calamine gives "" for an empty cell inside the used area; the engine wants None.
     return None if value == "" else value
+
+
+def is_rekap(path: Path) -> bool:
+    """Whether ``path`` is a Rekap that iku-xl wrote (see REKAP_MARKER_NAME)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return REKAP_MARKER_NAME in defined_names(workbook_part(path, package))
+    except (WorkbookError, zipfile.BadZipFile, OSError):
+        return False

@@ -18,6 +18,7 @@ from iku_xl.atomic import write_atomically
 from iku_xl.consolidation import Consolidation, Entry
 from iku_xl.contract import (
     OUTPUT_FIELDS,
+    REKAP_MARKER_NAME,
     SUMMARY_COLUMNS,
     SUMMARY_SHEET,
     TABLE_COLUMNS,
@@ -25,7 +26,8 @@ from iku_xl.contract import (
     column_letter,
     name_of,
 )
-from iku_xl.intake import FileReport
+from iku_xl.intake import FileReport, Submission
+from iku_xl.numbers import is_blank
 from iku_xl.outputs import summary_row
 
 SOURCES_SHEET = "Sumber"
@@ -124,6 +126,7 @@ def _write(
         )
         summary.write(1, 0, stamp, formats["note"])
         _define_names(book, frames[SUMMARY_SHEET])
+        book.define_name(REKAP_MARKER_NAME, f"='{SUMMARY_SHEET}'!$A$1")
         _chart(book, summary, len(result.entries))
 
 
@@ -184,7 +187,7 @@ def _summary(result: Consolidation) -> pd.DataFrame:
             ]
             source = ", ".join(s.file for s in entry.candidates) or None
         rows.append([*row, source])
-    return pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS, SOURCE_COLUMN])
+    return pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS, SOURCE_COLUMN], dtype=object)
 
 
 def _detail(entry: Entry) -> pd.DataFrame:
@@ -197,7 +200,7 @@ def _detail(entry: Entry) -> pd.DataFrame:
             [*row, submission.file, submission.sheet, used] for row in submission.rows
         ]
     return pd.DataFrame(
-        rows, columns=[*TABLE_COLUMNS, SOURCE_COLUMN, "Lembar", "Dipakai"]
+        rows, columns=[*TABLE_COLUMNS, SOURCE_COLUMN, "Lembar", "Dipakai"], dtype=object
     )
 
 
@@ -213,6 +216,7 @@ def _conflicts(entries: list[Entry]) -> pd.DataFrame:
             s.result.realisation,
             s.result.target,
             s.result.status.value,
+            components(s),
         ]
         for e in entries
         for s in e.candidates
@@ -229,8 +233,27 @@ def _conflicts(entries: list[Entry]) -> pd.DataFrame:
             "Realisasi",
             "Target",
             "Status",
+            "Komponen (pembilang/penyebut)",
         ],
+        dtype=object,
     )
+
+
+def components(submission: Submission) -> str:
+    """A submission's rows as staff typed them: '120/150; 45/60; ...'."""
+    return "; ".join(
+        f"{_shown(numerator)}/{_shown(denominator)}"
+        for _, numerator, denominator, _ in submission.rows
+        if not (is_blank(numerator) and is_blank(denominator))
+    )
+
+
+def _shown(value: object) -> str:
+    if is_blank(value):
+        return "-"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _sources(result: Consolidation) -> pd.DataFrame:
@@ -265,7 +288,7 @@ def _sources(result: Consolidation) -> pd.DataFrame:
         "Status",
         "Alasan",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def _standing(report: FileReport) -> str:
@@ -292,7 +315,9 @@ def _problems(result: Consolidation) -> pd.DataFrame:
         if not f.usable and not f.ignored
     ]
     return pd.DataFrame(
-        rows, columns=[SOURCE_COLUMN, "Jenis", "Lembar", "Sel", "Nilai", "Pesan"]
+        rows,
+        columns=[SOURCE_COLUMN, "Jenis", "Lembar", "Sel", "Nilai", "Pesan"],
+        dtype=object,
     )
 
 

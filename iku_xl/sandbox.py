@@ -12,6 +12,7 @@ import faulthandler
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -144,6 +145,7 @@ def _receive(connection: Connection) -> tuple[Any] | None:
 
 def _serve(connection: Connection, function: Callable[[Any], Any], memory: int) -> None:
     _limit_memory(memory)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
     # A native reader that aborts writes its last words to the terminal (Rust prints
     # "memory allocation of ... failed"): staff are told by the caller instead.
     _silence_stderr()

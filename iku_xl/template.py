@@ -296,10 +296,10 @@ def _instructions(sheet, catalogue: Catalogue, styles: Styles) -> None:
             False,
         ),
         (
-            "Bila muncul pesan bahwa Python tidak ditemukan, pasang Python dan iku-xl "
-            "sesuai README, atau tampilkan lembar tersembunyi xlwings.conf dan "
-            "tambahkan "
-            "baris baru: di kolom A 'Interpreter_Win', di kolom B lokasi pythonw.exe.",
+            "Bila muncul pesan bahwa Python tidak ditemukan, minta petugas TI atau "
+            "Subbagian Perencanaan memasang Python dan iku-xl, atau tampilkan lembar "
+            "tersembunyi xlwings.conf dan tambahkan baris baru: di kolom A "
+            "'Interpreter_Win', di kolom B lokasi pythonw.exe.",
             False,
         ),
     ]

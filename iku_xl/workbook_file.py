@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
+from defusedxml import DefusedXmlException
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.workbook import Workbook
 
@@ -18,7 +19,7 @@ from iku_xl.atomic import write_atomically
 from iku_xl.contract import Ref
 from iku_xl.engine import CellIssue
 from iku_xl.errors import OutputError, WorkbookError, describe
-from iku_xl.filetype import encrypt, load
+from iku_xl.filetype import MACRO_SUFFIXES, UNSAFE_XML, encrypt, load
 from iku_xl.hitung import Outcome, run
 from iku_xl.outputs import Fill, Write
 
@@ -28,8 +29,12 @@ class FileWorkbook:
 
     def __init__(self, path: str | Path, password: str | None = None) -> None:
         self.path = Path(path)
-        if not self.path.is_file():
+        if not self.path.exists():
             raise WorkbookError(f"Berkas '{self.path}' tidak ditemukan.")
+        if not self.path.is_file():
+            raise WorkbookError(
+                f"'{self.path}' bukan berkas biasa (folder, pipa, atau perangkat)."
+            )
         self._data, self.sniff = load(self.path, password)
         self._password = password if self.sniff.encrypted else None
         self.book = self._load(data_only=False)
@@ -155,6 +160,8 @@ class FileWorkbook:
                 data_only=data_only,
                 keep_links=True,
             )
+        except DefusedXmlException as err:
+            raise WorkbookError(f"Berkas '{self.path.name}' {UNSAFE_XML}") from err
         # openpyxl meets untrusted XML and zips; what it raises on a malformed part
         # varies (zip, zlib, XML parse, value and key errors and more).
         except Exception as err:
@@ -190,15 +197,66 @@ def hitung_file(
         WorkbookError: the file cannot be used.
         OutputError: the result cannot be written.
     """
-    target = Path(output) if output is not None else Path(path)
-    if target.suffix.lower() != Path(path).suffix.lower():
+    path = Path(path)
+    if output is not None and Path(output).exists() and _same_file(path, Path(output)):
         raise OutputError(
-            f"Berkas keluaran '{target}' harus berakhiran {Path(path).suffix}, "
-            "sama dengan "
-            "berkas masukan, agar isinya (termasuk makro) tetap utuh."
+            f"Berkas keluaran '{output}' adalah berkas masukan itu sendiri. Hilangkan "
+            "-o untuk menulis hasil ke berkas masukan, atau pilih nama lain."
         )
     workbook = FileWorkbook(path, password)
+    target = Path(output) if output is not None else path
+    warnings = list(workbook.sniff.warnings)
+    macro_name = target.suffix.lower() in MACRO_SUFFIXES
+    if workbook.sniff.has_macros and not macro_name:
+        if output is not None:
+            raise OutputError(
+                f"Berkas keluaran '{target}' harus berakhiran .xlsm: buku kerja ini "
+                "bermakro, dan Excel menolak membuka buku kerja bermakro yang "
+                "berakhiran lain."
+            )
+        # Written back under its own wrong name, a macro workbook would not open in
+        # Excel: its macros go, its data stays.
+        workbook.book.vba_archive = None
+        warnings.append(
+            "Makro dibuang karena nama berkas tidak berakhiran .xlsm; "
+            "simpan ulang dari template .xlsm bila tombol diperlukan."
+        )
+    elif not workbook.sniff.has_macros and macro_name:
+        if output is not None:
+            raise OutputError(
+                f"Berkas keluaran '{target}' harus berakhiran .xlsx: buku kerja ini "
+                "tanpa makro, dan Excel menolak membukanya dengan nama .xlsm."
+            )
+        warnings.append(
+            "Buku kerja tanpa makro ini bernama .xlsm; Excel dapat menolak "
+            "membukanya. Ganti ekstensinya menjadi .xlsx."
+        )
+    warnings += _macro_warnings(workbook)
     outcome = run(workbook)
     workbook.apply(outcome.operations)
     workbook.save(target)
-    return replace(outcome, warnings=workbook.sniff.warnings)
+    return replace(outcome, warnings=tuple(warnings))
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.samefile(second)
+    except OSError:
+        return False
+
+
+def _macro_warnings(workbook: FileWorkbook) -> list[str]:
+    from iku_xl.macros import inspect_macros  # pyopenvba: only when a file is computed
+    from iku_xl.reader import workbook_part
+
+    package = workbook.sniff.package
+    if package is None:
+        return []
+    report = inspect_macros(package, workbook_part(workbook.path, package))
+    if not report.suspicious:
+        return []
+    return [
+        "Makro berbeda dari template resmi (" + "; ".join(report.reasons) + "). "
+        "Jangan aktifkan makro berkas ini; minta template resmi ke Subbagian "
+        "Perencanaan."
+    ]

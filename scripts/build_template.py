@@ -13,5 +13,5 @@ from iku_xl.cli import main
 
 if __name__ == "__main__":
     catalogue = ["--katalog", sys.argv[1]] if len(sys.argv) > 1 else []
-    code = main(["template", *catalogue])
-    sys.exit(code or main(["template", "--konsolidasi", *catalogue]))
+    code = main(["template", "--timpa", *catalogue])
+    sys.exit(code or main(["template", "--konsolidasi", "--timpa", *catalogue]))

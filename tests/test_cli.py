@@ -87,3 +87,46 @@ def test_demo_prints_the_four_iku_and_writes_the_filled_workbook(tmp_path, capsy
         assert value in out
     assert "ilustrasi" in out
     assert (tmp_path / "out" / "contoh_iku_terisi.xlsm").is_file()
+
+
+def test_template_is_never_written_over_an_existing_file(tmp_path, capsys):
+    filled = tmp_path / "isian.xlsm"
+    filled.write_bytes(b"isian staf")
+    code, _, err = run(capsys, "template", "-o", str(filled))
+    assert code == 2 and "--timpa" in err
+    assert filled.read_bytes() == b"isian staf"
+
+
+@pytest.mark.parametrize("target", ["t.xlsx", "tidak-ada/t.xlsm"])
+def test_template_needs_an_xlsm_name_in_an_existing_folder(tmp_path, capsys, target):
+    code, _, _err = run(capsys, "template", "-o", str(tmp_path / target))
+    assert code == 2 and not (tmp_path / "tidak-ada").exists()
+
+
+def test_output_that_is_the_input_itself_is_refused(template_copy, capsys):
+    before = hashlib.sha256(template_copy.read_bytes()).hexdigest()
+    code, _, err = run(capsys, "hitung", str(template_copy), "-o", str(template_copy))
+    assert code == 2 and "berkas masukan itu sendiri" in err
+    assert hashlib.sha256(template_copy.read_bytes()).hexdigest() == before
+
+
+def test_no_arguments_prints_the_help(capsys):
+    code, out, _ = run(capsys)
+    assert code == 0 and "hitung" in out and "konsolidasi" in out
+
+
+def test_unknown_command_is_explained_in_indonesian(capsys):
+    code, _, err = run(capsys, "hitungg")
+    assert code == 2 and "perintah tidak dikenal" in err
+
+
+def test_json_failure_is_reported_on_stdout(tmp_path, capsys):
+    code, out, _ = run(
+        capsys,
+        "konsolidasi",
+        str(tmp_path / "x"),
+        "-o",
+        str(tmp_path / "r.xlsx"),
+        "--json",
+    )
+    assert code == 2 and '"kode_keluar": 2' in out

@@ -1,17 +1,26 @@
 """The engine on plain data: validation rules and the arithmetic of IKU and capaian."""
 
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from iku_xl.catalogue import Component
 from iku_xl.engine import CellValue, IndicatorInput, RowInput, Status, evaluate
 from iku_xl.findings import Rule, Severity
 
 
 def make_input(catalogue, rows, year=2020, period="TW I", target=0.9, name="Siti"):
-    indicator = catalogue.indicator(1)
+    # An indicator with as many components as the rows given, as its table would have.
+    base = catalogue.indicator(1)
+    indicator = replace(
+        base,
+        components=tuple(
+            Component(f"Komponen {n + 1}", base.unit) for n in range(len(rows))
+        ),
+    )
     table = []
     for offset, row in enumerate(rows):
         excel_row = 17 + offset
@@ -212,3 +221,23 @@ def test_any_row_with_numerator_above_denominator_makes_the_iku_invalid(
     result = evaluate(make_input(catalogue, [bad, *rows[1:]]), catalogue)
     assert result.status is Status.HAS_ERRORS
     assert result.realisation is None
+
+
+def test_table_with_fewer_rows_than_components_is_an_error(catalogue):
+    inputs = make_input(catalogue, [(1, 2), (3, 4)])
+    short = replace(inputs, indicator=catalogue.indicator(1))  # 4 components
+    result = evaluate(short, catalogue)
+    assert Rule.ROWS_MISSING in rules(result)
+    assert result.status is Status.HAS_ERRORS
+
+
+def test_predicate_follows_the_capaian_as_shown(catalogue):
+    result = evaluate(make_input(catalogue, [(90996, 100000)], target=1), catalogue)
+    assert round(result.achievement * 100, 2) == 91.0
+    assert result.predicate == "Sangat Tinggi"
+
+
+def test_implausibly_small_target_is_a_warning(catalogue):
+    result = evaluate(make_input(catalogue, [(9, 10)], target=0.0085), catalogue)
+    assert Rule.TARGET_IMPLAUSIBLE in rules(result)
+    assert result.status is Status.VALID

@@ -1,6 +1,7 @@
 """Hitung on a workbook on disk: the values a hand calculation gives, and nothing
 lost."""
 
+import errno
 import hashlib
 import os
 
@@ -145,10 +146,10 @@ def test_a_failed_write_leaves_no_file_behind(template_copy, tmp_path, monkeypat
     def broken_save(self, filename):
         with open(filename, "wb") as half:
             half.write(b"PK\x03\x04 half a workbook")
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
-    with pytest.raises(OutputError, match="disk full"):
+    with pytest.raises(OutputError, match="disk penuh"):
         hitung_file(template_copy)
     assert sha256(template_copy) == before
     assert sorted(os.listdir(template_copy.parent)) == ["iku.xlsm"]

@@ -1,5 +1,6 @@
 """Consolidation of many emailed workbooks into one Rekap."""
 
+import errno
 import hashlib
 import json
 import shutil
@@ -157,7 +158,7 @@ def test_terminal_summary_shows_conflict_side_by_side(mailbox, tmp_path, capsys)
     code, out, _ = run(capsys, "konsolidasi", mailbox, "-o", tmp_path / "r.xlsx")
     assert code == 1
     assert "Konflik IKU 4" in out
-    assert "dayasos_revisi.xlsm" in out and "2021-01-12" in out
+    assert "dayasos_revisi.xlsm" in out and "12/01/2021" in out
     assert "6 dari 8 berkas dipakai" in out
     assert "Traceback" not in out
 
@@ -319,7 +320,7 @@ def test_a_failed_rekap_write_leaves_no_partial_file(
 
     def broken(path, *args):
         path.write_bytes(b"PK half")
-        raise OSError("disk penuh")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(iku_xl.rekap, "_write", broken)
     code, _, err = run(capsys, "konsolidasi", mailbox, "-o", tmp_path / "r.xlsx")
@@ -426,3 +427,86 @@ def test_period_option_ignores_case_and_spacing(tmp_path, built_template, capsys
         "tw  ii",
     )
     assert json.loads(out)["periode"] == "TW II"
+
+
+def test_rekap_is_never_written_over_a_submission(tmp_path, built_template, capsys):
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    first = workbook(built_template, folder / "bidang1.xlsm", 1)
+    workbook(built_template, folder / "bidang2.xlsm", 2)
+    before = hashlib.sha256(first.read_bytes()).hexdigest()
+    target = folder / "bidang1.xlsx"
+    first_copy = target.write_bytes(first.read_bytes())
+    code, _, err = run(capsys, "konsolidasi", folder, "-o", target)
+    assert code == 2 and "bukan Rekap iku-xl" in err
+    assert hashlib.sha256(first.read_bytes()).hexdigest() == before
+    assert target.stat().st_size == first_copy
+
+
+def test_a_previous_rekap_in_the_folder_is_ignored(tmp_path, built_template, capsys):
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    for number in ROWS:
+        workbook(built_template, folder / f"iku{number}.xlsm", number)
+    run(capsys, "konsolidasi", folder, "-o", folder / "rekap_lama.xlsx")
+    code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "baru.xlsx", "--json"
+    )
+    sources = {r["Berkas"]: r["Status"] for r in json.loads(out)["sumber"]}
+    assert sources["rekap_lama.xlsx"] == "Diabaikan" and code == 0
+
+
+def test_same_names_in_two_subfolders_are_told_apart(tmp_path, built_template, capsys):
+    folder = tmp_path / "masuk"
+    (folder / "a").mkdir(parents=True)
+    (folder / "b").mkdir()
+    workbook(built_template, folder / "a" / "bidang2.xlsm", 2)
+    workbook(built_template, folder / "b" / "bidang2.xlsm", 2, rows=[(1, 2)] * 4)
+    _code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
+    )
+    result = json.loads(out)
+    assert {r["Berkas"] for r in result["sumber"]} == {
+        "a/bidang2.xlsm",
+        "b/bidang2.xlsm",
+    }
+    assert isinstance(result["rekap_iku"][0]["IKU"], int)
+
+
+def test_a_pipe_in_the_folder_neither_hangs_nor_counts(
+    tmp_path, built_template, capsys
+):
+    import os
+
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    for number in ROWS:
+        workbook(built_template, folder / f"iku{number}.xlsm", number)
+    os.mkfifo(folder / "pipa.xlsm")
+    code, out, _ = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
+    )
+    sources = {r["Berkas"]: r for r in json.loads(out)["sumber"]}
+    assert sources["pipa.xlsm"]["Status"] == "Diabaikan" and code == 0
+
+
+def test_errors_in_files_outside_the_rekap_still_make_exit_1(
+    tmp_path, built_template, capsys
+):
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    for number in ROWS:
+        workbook(built_template, folder / f"iku{number}.xlsm", number)
+    workbook(built_template, folder / "salah.xlsm", 1, period="Semester 1")
+    code, _, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx")
+    assert code == 1
+
+
+def test_a_year_other_than_the_catalogue_is_refused(tmp_path, built_template, capsys):
+    folder = tmp_path / "masuk"
+    folder.mkdir()
+    workbook(built_template, folder / "a.xlsm", 1)
+    code, _, err = run(
+        capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--tahun", "2021"
+    )
+    assert code == 2 and "katalog tahun 2020" in err

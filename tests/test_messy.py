@@ -176,7 +176,8 @@ def about(result, name):
 def test_hitung_handles_kind(kind, good, tmp_path, capsys):
     path = messy.build(kind, good, tmp_path)
     before = path.read_bytes()
-    code, output = run(capsys, "hitung", path, "-o", tmp_path / f"hasil{path.suffix}")
+    suffix = ".xlsx" if kind == "resaved_as_xlsx" else ".xlsm"
+    code, output = run(capsys, "hitung", path, "-o", tmp_path / f"hasil{suffix}")
     expected_code, text = HITUNG[kind]
     assert code == expected_code, output
     assert text in output
@@ -382,3 +383,9 @@ def test_button_reads_an_error_value_sent_by_excel(good, tmp_path):
 
     outcome = hitung(xw.Book(json=payload))
     assert any("nilai galat Excel" in f.message for f in outcome.results[0].findings)
+
+
+def test_hitung_warns_about_macros_unlike_the_template(good, tmp_path, capsys):
+    path = messy.build("modified_vba", good, tmp_path)
+    code, output = run(capsys, "hitung", path, "-o", tmp_path / "hasil.xlsm")
+    assert code == 0 and "Makro berbeda dari template resmi" in output
