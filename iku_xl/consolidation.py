@@ -200,42 +200,18 @@ def _recency(submission: Submission) -> tuple[dt.date, float]:
 
 
 def _entry_findings(entry: Entry) -> list[Finding]:
-    number = entry.indicator.number
+    def about_entry(rule: Rule, severity: Severity, file: str | None = None) -> Finding:
+        message = f"IKU {entry.indicator.number}: {entry.reason}"
+        return Finding("", None, None, rule, severity, message, file=file)
+
     found = []
     if entry.status is Status.NOT_SUBMITTED:
-        found.append(
-            Finding(
-                "",
-                None,
-                None,
-                Rule.NOT_SUBMITTED,
-                Severity.ERROR,
-                f"IKU {number}: {entry.reason}",
-            )
-        )
+        found.append(about_entry(Rule.NOT_SUBMITTED, Severity.ERROR))
     if entry.status is Status.CONFLICT:
-        found.append(
-            Finding(
-                "",
-                None,
-                None,
-                Rule.CONFLICT,
-                Severity.ERROR,
-                f"IKU {number}: {entry.reason}",
-            )
-        )
+        found.append(about_entry(Rule.CONFLICT, Severity.ERROR))
     if entry.chosen is not None and len(entry.candidates) > 1:
-        found.append(
-            Finding(
-                "",
-                None,
-                None,
-                Rule.CONFLICT,
-                Severity.WARNING,
-                f"IKU {number}: {entry.reason}",
-                file=entry.chosen.file,
-            )
-        )
+        # --ambil-terbaru settled a conflict: said, not silent.
+        found.append(about_entry(Rule.CONFLICT, Severity.WARNING, entry.chosen.file))
     for duplicate in entry.duplicates:
         original = next(
             s for s in entry.candidates if s.fingerprint == duplicate.fingerprint

@@ -54,6 +54,16 @@ def run(capsys, *args):
 
 
 @pytest.fixture
+def complete(tmp_path, built_template):
+    """A folder with one valid workbook from each Bidang."""
+    folder = tmp_path / "lengkap"
+    folder.mkdir()
+    for number in ROWS:
+        workbook(built_template, folder / f"iku{number}.xlsm", number)
+    return folder
+
+
+@pytest.fixture
 def mailbox(tmp_path, built_template):
     """The acceptance folder: four Bidang (renamed), a resubmission with other numbers,
     an exact duplicate, a text file and a truncated workbook."""
@@ -179,11 +189,8 @@ def test_take_latest_chooses_the_newest_submission(mailbox, tmp_path, capsys):
     assert code == 1  # the two bad files remain
 
 
-def test_complete_and_valid_folder_exits_0(tmp_path, built_template, capsys):
-    folder = tmp_path / "lengkap"
-    folder.mkdir()
-    for number in ROWS:
-        workbook(built_template, folder / f"iku{number}.xlsm", number)
+def test_complete_and_valid_folder_exits_0(tmp_path, built_template, capsys, complete):
+    folder = complete
     code, out, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx")
     assert code == 0, out
 
@@ -350,15 +357,12 @@ def test_workbooks_not_ours_or_of_another_version_are_listed(
 
 
 def test_lock_files_and_the_konsolidasi_workbook_are_ignored(
-    tmp_path, built_template, capsys
+    tmp_path, built_template, capsys, complete
 ):
     from iku_xl.catalogue import load_catalogue as catalogue_of
     from iku_xl.konsolidasi_template import build_consolidation_workbook
 
-    folder = tmp_path / "lengkap"
-    folder.mkdir()
-    for number in ROWS:
-        workbook(built_template, folder / f"iku{number}.xlsm", number)
+    folder = complete
     (folder / "~$iku1.xlsm").write_bytes(b"\x05Siti" + b"\x00" * 60)
     build_consolidation_workbook(catalogue_of(), folder / "konsolidasi.xlsm")
     code, out, _ = run(
@@ -443,11 +447,10 @@ def test_rekap_is_never_written_over_a_submission(tmp_path, built_template, caps
     assert target.stat().st_size == first_copy
 
 
-def test_a_previous_rekap_in_the_folder_is_ignored(tmp_path, built_template, capsys):
-    folder = tmp_path / "masuk"
-    folder.mkdir()
-    for number in ROWS:
-        workbook(built_template, folder / f"iku{number}.xlsm", number)
+def test_a_previous_rekap_in_the_folder_is_ignored(
+    tmp_path, built_template, capsys, complete
+):
+    folder = complete
     run(capsys, "konsolidasi", folder, "-o", folder / "rekap_lama.xlsx")
     code, out, _ = run(
         capsys, "konsolidasi", folder, "-o", tmp_path / "baru.xlsx", "--json"
@@ -474,14 +477,11 @@ def test_same_names_in_two_subfolders_are_told_apart(tmp_path, built_template, c
 
 
 def test_a_pipe_in_the_folder_neither_hangs_nor_counts(
-    tmp_path, built_template, capsys
+    tmp_path, built_template, capsys, complete
 ):
     import os
 
-    folder = tmp_path / "masuk"
-    folder.mkdir()
-    for number in ROWS:
-        workbook(built_template, folder / f"iku{number}.xlsm", number)
+    folder = complete
     os.mkfifo(folder / "pipa.xlsm")
     code, out, _ = run(
         capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx", "--json"
@@ -491,12 +491,9 @@ def test_a_pipe_in_the_folder_neither_hangs_nor_counts(
 
 
 def test_errors_in_files_outside_the_rekap_still_make_exit_1(
-    tmp_path, built_template, capsys
+    tmp_path, built_template, capsys, complete
 ):
-    folder = tmp_path / "masuk"
-    folder.mkdir()
-    for number in ROWS:
-        workbook(built_template, folder / f"iku{number}.xlsm", number)
+    folder = complete
     workbook(built_template, folder / "salah.xlsm", 1, period="Semester 1")
     code, _, _ = run(capsys, "konsolidasi", folder, "-o", tmp_path / "r.xlsx")
     assert code == 1
