@@ -230,12 +230,6 @@ def _json_value(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _date_text(submission) -> str:
-    if submission.filled_date is not None:
-        return f"{submission.filled_date:%d/%m/%Y}"
-    return submission.filled_on or "-"
-
-
 def _check_template_target(target: Path, overwrite: bool) -> None:
     if target.suffix.lower() != ".xlsm":
         raise OutputError(
@@ -347,7 +341,7 @@ def show_consolidation(result: Consolidation) -> None:
                 conflict.add_row(
                     s.file,
                     s.filler or "-",
-                    _date_text(s),
+                    s.date_text,
                     components(s),
                     format_count(s.result.numerator),
                     format_count(s.result.denominator),

@@ -52,14 +52,10 @@ log = logging.getLogger(__name__)
 # Findings after which a file read with calamine is read again with openpyxl.
 SECOND_LOOK = frozenset({Rule.CELL_EMPTY, Rule.ROW_NOT_FILLED})
 DEFAULT_TIMEOUT = 120.0  # seconds one file may take to read
-WORKER_MODULES = ("iku_xl.intake",)
-NOT_A_FILE = "Bukan berkas biasa (pipa, perangkat, atau tautan rusak); diabaikan."
-DATE_LAYOUTS = (
-    "%Y-%m-%d",
-    "%d/%m/%Y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-)  # as staff type dates  # imported once where the workers start from
+WORKER_MODULES = ("iku_xl.intake",)  # imported once where the workers start from
+NOT_A_FILE = "Bukan berkas biasa (pipa atau perangkat); diabaikan."
+# How staff type a Tanggal pengisian as text.
+DATE_LAYOUTS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 HASH_CHUNK = 1 << 20
 COMPARED_OUTPUTS = (
     Field.NUMERATOR,
@@ -85,6 +81,13 @@ class Submission:
     modified: float
     filled_date: dt.date | None = None  # Tanggal pengisian, when it reads as a date
     findings: tuple[Finding, ...] = ()
+
+    @property
+    def date_text(self) -> str:
+        """Tanggal pengisian as staff write it (15/01/2021), or as typed."""
+        if self.filled_date is not None:
+            return f"{self.filled_date:%d/%m/%Y}"
+        return self.filled_on or "-"
 
     @property
     def key(self) -> tuple[int | None, str | None]:

@@ -210,7 +210,7 @@ def _conflicts(entries: list[Entry]) -> pd.DataFrame:
             e.indicator.number,
             s.file,
             s.filler,
-            s.filled_on,
+            s.date_text,
             s.result.numerator,
             s.result.denominator,
             s.result.realisation,
