@@ -17,6 +17,7 @@ from rich.table import Table
 
 from iku_xl.catalogue import load_catalogue
 from iku_xl.consolidation import Consolidation
+from iku_xl.contract import SUMMARY_COLUMNS
 from iku_xl.engine import Status
 from iku_xl.errors import IkuXlError, OutputError
 from iku_xl.findings import Severity
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 TEMPLATE_FILE = "workbook_template.xlsm"
 CONSOLIDATION_FILE = "konsolidasi_template.xlsm"
 EXIT_INTERRUPTED = 130
+TERMINAL_OMITS = ("Indikator", "Tahun", "Alasan")
 DEMO_FILE = "contoh_iku_terisi.xlsm"
 STATUS_STYLE = {
     Status.VALID: "green",
@@ -253,18 +255,8 @@ def show(outcome: Outcome) -> None:
     table = Table(
         title=f"Rekap IKU {outcome.catalogue.office} {outcome.catalogue.year}"
     )
-    for header in (
-        "IKU",
-        "Bidang",
-        "Periode",
-        "Pembilang",
-        "Penyebut",
-        "Realisasi",
-        "Target",
-        "Capaian",
-        "Predikat",
-        "Status",
-    ):
+    # The Rekap IKU columns, but for those too long for a terminal line.
+    for header in (h for h in SUMMARY_COLUMNS if h not in TERMINAL_OMITS):
         table.add_column(
             header,
             justify="left" if header in ("Bidang", "Status", "Predikat") else "right",

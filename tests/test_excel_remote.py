@@ -5,7 +5,7 @@ would do."""
 import pytest
 
 from iku_xl.catalogue import load_catalogue
-from iku_xl.contract import INPUT_FIELDS, Field, Ref, name_of, table_of
+from iku_xl.contract import INPUT_FIELDS, OUTPUT_FIELDS, Field, Ref, name_of, table_of
 from iku_xl.excel import hitung
 from iku_xl.template import build_template
 from iku_xl.workbook_file import FileWorkbook, hitung_file
@@ -134,16 +134,7 @@ def test_remote_engine_and_file_adapter_write_identical_outputs(filled, tmp_path
     hitung_file(path, result)
     workbook = FileWorkbook(result)
     for number in range(1, 5):
-        for field in (
-            Field.NUMERATOR,
-            Field.DENOMINATOR,
-            Field.REALISATION,
-            Field.ACHIEVEMENT,
-            Field.PREDICATE,
-            Field.STATUS,
-            Field.REASON,
-            Field.MESSAGES,
-        ):
+        for field in (*OUTPUT_FIELDS, Field.MESSAGES):
             name = name_of(number, field)
             ref = workbook.name_ref(name)
             sheet, row, column = position(result, name)
